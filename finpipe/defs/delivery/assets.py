@@ -1,0 +1,38 @@
+"""Delivery: ranked insights per day, published to the warehouse for the API."""
+
+
+import pandas as pd
+from dagster import BackfillPolicy, MetadataValue, Output, asset
+
+from finpipe.defs.partitions import daily_partitions
+from finpipe.defs.resources import WarehouseResource
+from finpipe.lib.insights import rank_insights
+from finpipe.lib.warehouse import insights as insights_table
+
+
+@asset(
+    group_name="delivery",
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    kinds={"postgres", "parquet"},
+)
+def insights(
+    predictions: pd.DataFrame, universe: pd.DataFrame, warehouse: WarehouseResource
+) -> Output[pd.DataFrame]:
+    """Tickers ranked by predicted relative return each day, with a long/short call and
+    the model version behind it; what brokers read through the API."""
+    frame = rank_insights(predictions, universe)
+    published = warehouse.get().upsert(
+        insights_table, frame.assign(date=pd.to_datetime(frame["date"]).dt.date).to_dict("records")
+    )
+    latest = frame[frame["date"] == frame["date"].max()] if len(frame) else frame
+    show = ["ticker", "sector", "rank", "score", "direction", "model_version"]
+    return Output(
+        frame,
+        metadata={
+            "rows": MetadataValue.int(len(frame)),
+            "published": MetadataValue.int(published),
+            "latest_top": MetadataValue.md(latest.head(5)[show].to_markdown(index=False)),
+            "latest_bottom": MetadataValue.md(latest.tail(5)[show].to_markdown(index=False)),
+        },
+    )

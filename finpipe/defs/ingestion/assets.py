@@ -1,0 +1,82 @@
+"""Ingestion: the universe and the daily raw prices, news and macro series."""
+
+
+import pandas as pd
+from dagster import AssetExecutionContext, BackfillPolicy, MetadataValue, Output, asset
+
+from finpipe.defs.partitions import closed_days, daily_partitions, partition_dates
+from finpipe.defs.resources import MarketResource
+
+SYNTHETIC_VENDOR = "synthetic"
+
+
+def _with_provenance(frame: pd.DataFrame) -> pd.DataFrame:
+    # The synthetic source publishes each session's data at the US close (21:00 UTC).
+    return frame.assign(
+        vendor=SYNTHETIC_VENDOR, fetched_at=pd.to_datetime(frame["date"]) + pd.Timedelta(hours=21)
+    )
+
+
+def _daily_metadata(context: AssetExecutionContext, frame: pd.DataFrame) -> dict[str, object]:
+    closed = closed_days(context.partition_keys)
+    return {
+        "rows": MetadataValue.int(len(frame)),
+        "market_closed": MetadataValue.bool(len(closed) == len(context.partition_keys)),
+        "market_closed_days": MetadataValue.json(closed),
+        "preview": MetadataValue.md(frame.head(5).to_markdown(index=False)),
+    }
+
+
+@asset(group_name="ingestion", kinds={"pandas", "parquet"})
+def universe(market: MarketResource) -> Output[pd.DataFrame]:
+    """The tickers the platform follows, with their names and sectors."""
+    frame = market.market().universe()
+    counts = frame["sector"].value_counts().rename_axis("sector").reset_index(name="tickers")
+    return Output(
+        frame,
+        metadata={
+            "tickers": MetadataValue.int(len(frame)),
+            "by_sector": MetadataValue.md(counts.to_markdown(index=False)),
+        },
+    )
+
+
+@asset(
+    group_name="ingestion",
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    kinds={"pandas", "parquet"},
+)
+def raw_prices(context: AssetExecutionContext, market: MarketResource) -> Output[pd.DataFrame]:
+    """Daily OHLCV as the vendor delivered it: unadjusted, faults included, with provenance."""
+    start, end = partition_dates(context)
+    frame = _with_provenance(market.market().prices(start, end))
+    return Output(frame, metadata=_daily_metadata(context, frame))
+
+
+@asset(
+    group_name="ingestion",
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    kinds={"pandas", "parquet"},
+)
+def raw_news(context: AssetExecutionContext, market: MarketResource) -> Output[pd.DataFrame]:
+    """Headlines per ticker published during each trading day, with provenance."""
+    start, end = partition_dates(context)
+    frame = _with_provenance(market.market().headlines(start, end))
+    return Output(frame, metadata=_daily_metadata(context, frame))
+
+
+@asset(
+    group_name="ingestion",
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    kinds={"pandas", "parquet"},
+)
+def macro_indicators(
+    context: AssetExecutionContext, market: MarketResource
+) -> Output[pd.DataFrame]:
+    """Macro series by day (10-year yield, VIX, CPI inflation), long format."""
+    start, end = partition_dates(context)
+    frame = _with_provenance(market.market().macro(start, end))
+    return Output(frame, metadata=_daily_metadata(context, frame))

@@ -1,0 +1,167 @@
+"""Modeling: the weekly trained model and the daily predictions it serves."""
+
+
+import pandas as pd
+import xgboost as xgb
+from dagster import (
+    AssetDep,
+    AssetExecutionContext,
+    AssetIn,
+    BackfillPolicy,
+    Config,
+    MaterializeResult,
+    MetadataValue,
+    Output,
+    asset,
+)
+from pydantic import Field
+
+from finpipe.defs.partitions import (
+    daily_partitions,
+    previous_week_mapping,
+    training_window_mapping,
+    weekly_partitions,
+)
+from finpipe.defs.resources import RegistryResource, WarehouseResource
+from finpipe.errors import NoModelError
+from finpipe.lib.features import FEATURE_COLUMNS
+from finpipe.lib.modeling import (
+    ModelParams,
+    TrainingSet,
+    daily_ic,
+    ic_summary,
+    make_training_set,
+    train,
+)
+from finpipe.lib.warehouse import predictions as predictions_table
+
+
+class TrainingConfig(Config):
+    min_training_days: int = Field(40, ge=10, description="No model before this many sessions.")
+    validation_days: int = Field(20, ge=5, description="Last sessions held out for validation.")
+    n_estimators: int = 150
+    max_depth: int = 3
+    learning_rate: float = 0.05
+    seed: int = 7
+
+    def params(self) -> ModelParams:
+        return ModelParams(n_estimators=self.n_estimators, max_depth=self.max_depth,
+                           learning_rate=self.learning_rate, seed=self.seed)  # fmt: skip
+
+
+def _week_cutoff(week_key: str) -> pd.Timestamp:
+    """Last calendar day of the week starting on Monday `week_key`."""
+    return pd.Timestamp(week_key) + pd.Timedelta(days=6)
+
+
+@asset(
+    group_name="modeling",
+    partitions_def=weekly_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    kinds={"xgboost", "mlflow"},
+    ins={
+        "features": AssetIn(
+            partition_mapping=training_window_mapping,
+            metadata={"allow_missing_partitions": True},
+        )
+    },
+)
+def trained_model(
+    context: AssetExecutionContext,
+    config: TrainingConfig,
+    features: pd.DataFrame,
+    registry: RegistryResource,
+) -> MaterializeResult:
+    """A gradient-boosted model of next-day relative returns, trained each week on the
+    trailing 52 weeks of features and registered in MLflow as a new model version."""
+    reg = registry.registry()
+    params = config.params()
+    rows = []
+    for week in context.partition_keys:
+        cutoff = _week_cutoff(week)
+        window = features[features["date"] > cutoff - pd.Timedelta(weeks=52)]
+        training = make_training_set(window, cutoff)
+        days = training.frame["date"].nunique()
+        if days < config.min_training_days:
+            rows.append({"week": week, "version": "-", "status": f"skipped: {days} sessions"})
+            continue
+        tags = {
+            "partition": week,
+            "train_start": training.start.date().isoformat(),
+            "train_end": training.end.date().isoformat(),
+            "fingerprint": f"{training.fingerprint}-{params.fingerprint}",
+        }
+        existing = reg.find(partition=week, fingerprint=tags["fingerprint"])
+        if existing is not None:
+            rows.append({"week": week, "version": existing.version, "status": "unchanged"})
+            continue
+        dates = sorted(training.frame["date"].unique())
+        split = dates[-config.validation_days]
+        fit_part = training.frame["date"] < split
+        holdout = training.frame[~fit_part].copy()
+        probe = train(TrainingSet(training.frame[fit_part], training.start, split), params)
+        holdout["prediction"] = probe.predict(holdout[FEATURE_COLUMNS])
+        metrics = {f"val_{k}": v for k, v in ic_summary(daily_ic(holdout)).items()}
+        model = train(training, params)
+        metrics["train_rows"] = float(len(training.frame))
+        info = reg.log_version(model, params=params.as_dict(), metrics=metrics, tags=tags)
+        rows.append({"week": week, "version": info.version, "status": "trained",
+                     "val_ic": round(metrics["val_ic"], 4), "val_rank_ic": round(metrics["val_rank_ic"], 4)})  # fmt: skip
+        context.log.info(f"week {week}: version {info.version}, val IC {metrics['val_ic']:.4f}")
+    summary = pd.DataFrame(rows)
+    last = summary.iloc[-1].to_dict()
+    return MaterializeResult(
+        metadata={
+            "model_name": MetadataValue.text(reg.name),
+            "latest_version": MetadataValue.text(str(last.get("version"))),
+            "weeks": MetadataValue.md(summary.tail(30).to_markdown(index=False)),
+            "mlflow_tracking_uri": MetadataValue.text(reg.tracking_uri),
+        }
+    )
+
+
+@asset(
+    group_name="modeling",
+    partitions_def=daily_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    kinds={"xgboost", "parquet"},
+    deps=[AssetDep("trained_model", partition_mapping=previous_week_mapping)],
+)
+def predictions(
+    context: AssetExecutionContext,
+    features: pd.DataFrame,
+    registry: RegistryResource,
+    warehouse: WarehouseResource,
+) -> Output[pd.DataFrame]:
+    """Each ticker's predicted next-day relative return, from the latest model version
+    trained strictly before that day (never a model that saw the day)."""
+    reg = registry.registry()
+    versions = reg.versions()
+    parts, missing = [], []
+    for day, rows in features.groupby("date", sort=True):
+        try:
+            version = reg.version_for_day(pd.Timestamp(day), versions)
+        except NoModelError:
+            missing.append(pd.Timestamp(day).date().isoformat())
+            continue
+        booster = reg.load(version)
+        scores = booster.predict(xgb.DMatrix(rows[FEATURE_COLUMNS]))
+        parts.append(
+            pd.DataFrame({"date": rows["date"].to_numpy(), "ticker": rows["ticker"].to_numpy(),
+                          "prediction": scores.astype("float64"),
+                          "model_name": reg.name, "model_version": version.version})  # fmt: skip
+        )
+    columns = ["date", "ticker", "prediction", "model_name", "model_version"]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    warehouse.get().upsert(
+        predictions_table,
+        frame.assign(date=pd.to_datetime(frame["date"]).dt.date).to_dict("records"),
+    )
+    return Output(
+        frame,
+        metadata={
+            "rows": MetadataValue.int(len(frame)),
+            "model_versions": MetadataValue.json(sorted(frame["model_version"].unique().tolist())),
+            "days_without_model": MetadataValue.json(missing),
+        },
+    )

@@ -1,0 +1,58 @@
+"""Partitions, defined once: daily on weekdays, weekly for training.
+
+Exchange holidays are weekdays too: their partitions materialize as valid, empty
+partitions flagged `market_closed` (DESIGN.md). All tickers of a day share a partition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from dagster import (
+    AssetExecutionContext,
+    TimeWindowPartitionMapping,
+    TimeWindowPartitionsDefinition,
+    WeeklyPartitionsDefinition,
+)
+
+from finpipe.lib.calendar import is_session
+
+__all__ = [
+    "FEATURE_LOOKBACK",
+    "PARTITIONS_START",
+    "TRAINING_WEEKS",
+    "daily_partitions",
+    "feature_lookback_mapping",
+    "partition_dates",
+    "previous_week_mapping",
+    "training_window_mapping",
+    "weekly_partitions",
+]
+
+PARTITIONS_START = "2024-01-01"
+FEATURE_LOOKBACK = 60  # weekday partitions read before a day to fill 50-session windows
+TRAINING_WEEKS = 52
+
+daily_partitions = TimeWindowPartitionsDefinition(
+    cron_schedule="0 0 * * 1-5", fmt="%Y-%m-%d", start=PARTITIONS_START, end_offset=0
+)
+weekly_partitions = WeeklyPartitionsDefinition(start_date=PARTITIONS_START, day_offset=1)
+
+# features[d] reads cleaned prices of the 60 weekdays before d as well as d itself.
+feature_lookback_mapping = TimeWindowPartitionMapping(start_offset=-FEATURE_LOOKBACK)
+# trained_model[week] reads the features of that week and the 51 weeks before it.
+training_window_mapping = TimeWindowPartitionMapping(start_offset=-(TRAINING_WEEKS - 1))
+# predictions[d] may only use a model of an earlier week: 5 weekdays back is last week.
+previous_week_mapping = TimeWindowPartitionMapping(start_offset=-5, end_offset=-5)
+
+
+def partition_dates(context: AssetExecutionContext) -> tuple[dt.date, dt.date]:
+    """First and last day of the run's partition range (inclusive)."""
+    window = context.partition_time_window
+    return window.start.date(), (window.end - dt.timedelta(days=1)).date()
+
+
+def closed_days(keys: list[str]) -> list[str]:
+    """The partition keys that are exchange holidays."""
+    return [k for k in keys if not is_session(pd.Timestamp(k).date())]

@@ -1,0 +1,71 @@
+"""Resources: typed, built from settings, handed to assets as parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dagster import ConfigurableResource
+from pydantic import Field
+
+from finpipe.defs.lake_io import LakeIOManager, LakeResource
+from finpipe.lib.registry import ModelRegistry
+from finpipe.lib.synthetic import MarketConfig, SyntheticMarket, synthetic_market
+from finpipe.lib.warehouse import Warehouse
+from finpipe.settings import Settings
+
+__all__ = ["MarketResource", "RegistryResource", "WarehouseResource", "build_resources"]
+
+
+class WarehouseResource(ConfigurableResource):
+    """The warehouse database (SQLite file or PostgreSQL)."""
+
+    url: str = Field(description="SQLAlchemy URL")
+
+    def get(self) -> Warehouse:
+        return Warehouse(self.url)
+
+
+class MarketResource(ConfigurableResource):
+    """The synthetic market, the offline source of prices, headlines and macro series."""
+
+    seed: int = 7
+    n_tickers: int = 50
+    regime_shift: str | None = Field(None, description="YYYY-MM-DD of the regime shift")
+
+    def market(self) -> SyntheticMarket:
+        shift = dt.date.fromisoformat(self.regime_shift) if self.regime_shift else None
+        return synthetic_market(
+            MarketConfig(seed=self.seed, n_tickers=self.n_tickers, regime_shift=shift)
+        )
+
+
+class RegistryResource(ConfigurableResource):
+    """MLflow tracking server and model registry."""
+
+    tracking_uri: str
+    artifact_root: str | None = None
+    model_name: str = "finpipe-next-day-return"
+
+    def registry(self) -> ModelRegistry:
+        return ModelRegistry(self.tracking_uri, self.artifact_root, self.model_name)
+
+
+def build_resources(settings: Settings) -> dict[str, object]:
+    """The resources of a deployment, from its settings."""
+    return {
+        "io_manager": LakeIOManager(
+            base_path=settings.lake_root, s3_endpoint_url=settings.s3_endpoint_url
+        ),
+        "lake": LakeResource(base_path=settings.lake_root, s3_endpoint_url=settings.s3_endpoint_url),
+        "warehouse": WarehouseResource(url=settings.warehouse),
+        "market": MarketResource(
+            seed=settings.seed,
+            n_tickers=settings.n_tickers,
+            regime_shift=settings.regime_shift_date.isoformat() if settings.regime_shift_date else None,
+        ),
+        "registry": RegistryResource(
+            tracking_uri=settings.mlflow_uri,
+            artifact_root=settings.mlflow_artifacts,
+            model_name=settings.model_name,
+        ),
+    }

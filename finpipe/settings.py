@@ -1,0 +1,70 @@
+"""Typed settings, read once from `FINPIPE_*` environment variables.
+
+Defaults are the embedded ones used by `make demo`: everything lives under `./.finpipe`
+(Parquet lake, SQLite warehouse, Dagster home, MLflow SQLite store), so no service is
+needed. Production points the same settings at S3, PostgreSQL and an MLflow server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    """Every knob of finpipe; one instance per process (see `get_settings`)."""
+
+    model_config = SettingsConfigDict(env_prefix="FINPIPE_", extra="ignore", frozen=True)
+
+    home: Path = Field(Path(".finpipe"), description="Root of all embedded state.")
+    lake_url: str | None = Field(None, description="Lake root: a path or s3://bucket/prefix.")
+    s3_endpoint_url: str | None = Field(None, description="S3 endpoint (moto, MinIO).")
+    warehouse_url: SecretStr | None = Field(None, description="SQLAlchemy URL of the warehouse.")
+    mlflow_tracking_uri: str | None = Field(None, description="MLflow tracking/registry URI.")
+    model_name: str = "finpipe-next-day-return"
+
+    demo_end_date: dt.date = Field(dt.date(2025, 12, 31), description="Last day `finpipe demo` runs.")
+    seed: int = 7
+    n_tickers: int = Field(50, ge=5, le=5000)
+    regime_shift_date: dt.date | None = Field(
+        dt.date(2025, 9, 1), description="Day the synthetic market changes regime (drift truth)."
+    )
+
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    dagster_port: int = 3000
+
+    @property
+    def lake_root(self) -> str:
+        return self.lake_url or str((self.home / "lake").resolve())
+
+    @property
+    def warehouse(self) -> str:
+        if self.warehouse_url is not None:
+            return self.warehouse_url.get_secret_value()
+        return f"sqlite:///{(self.home / 'warehouse.db').resolve()}"
+
+    @property
+    def mlflow_uri(self) -> str:
+        return self.mlflow_tracking_uri or f"sqlite:///{(self.home / 'mlflow.db').resolve()}"
+
+    @property
+    def mlflow_artifacts(self) -> str:
+        return str((self.home / "mlartifacts").resolve())
+
+    @property
+    def dagster_home(self) -> Path:
+        return (self.home / "dagster_home").resolve()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()
