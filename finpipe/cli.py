@@ -20,8 +20,8 @@ def prepare_home(settings: Settings) -> None:
     settings.home.mkdir(parents=True, exist_ok=True)
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home)))
     home.mkdir(parents=True, exist_ok=True)
-    instance_yaml = Path("dagster.yaml")
-    if instance_yaml.exists() and not (home / "dagster.yaml").exists():
+    instance_yaml = Path("dagster.yaml")  # the repository's local instance config
+    if instance_yaml.exists():
         shutil.copy(instance_yaml, home / "dagster.yaml")
 
 

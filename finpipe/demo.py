@@ -20,7 +20,6 @@ from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG,
 )
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from finpipe.defs.partitions import daily_partitions, weekly_partitions
@@ -31,7 +30,7 @@ from finpipe.lib.modeling import daily_ic, ic_summary
 from finpipe.lib.warehouse import Warehouse, insights
 from finpipe.settings import Settings
 
-__all__ = ["DemoPlan", "run_demo"]
+__all__ = ["DemoPlan", "materialize_range", "run_demo"]
 
 ASSETS = ["universe", "raw_prices", "raw_news", "macro_indicators", "cleaned_prices",
           "news_sentiment", "features", "trained_model", "predictions", "drift_report", "insights"]  # fmt: skip
@@ -60,13 +59,17 @@ class DemoPlan:
         return cls(days[0], days[-1], weeks[0], weeks[-1], days[-min(drift_days, len(days))])
 
 
-def _run(defs: Any, instance: DagsterInstance, selection: list[str], first: str | None, last: str | None) -> None:
+def materialize_range(
+    defs: Any, instance: DagsterInstance, selection: list[str], first: str | None, last: str | None,
+    run_config: dict[str, Any] | None = None,
+) -> None:
+    """One run materializing `selection` over the partition range [first, last]."""
     tags = {}
     if first is not None:
         tags = {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
     result = materialize(
         list(defs.assets), selection=selection, instance=instance, resources=defs.resources,
-        tags={**tags, "finpipe/source": "demo"}, run_config=_QUIET,
+        tags={**tags, "finpipe/source": "demo"}, run_config={**_QUIET, **(run_config or {})},
     )  # fmt: skip
     if not result.success:
         raise RuntimeError(f"demo run for {selection} failed; see the run in the Dagster UI")
@@ -90,12 +93,12 @@ def run_demo(settings: Settings, drift_days: int = 10, console: Console | None =
         (f"drift reports {plan.drift_first_day} → {plan.last_day}", ["drift_report"],
          plan.drift_first_day, plan.last_day),
     ]  # fmt: skip
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
-        for description, selection, first, last in stages:
-            task = progress.add_task(description, total=1)
-            _run(defs, instance, selection, first, last)
-            progress.update(task, completed=1)
+    for step, (description, selection, first, last) in enumerate(stages, start=1):
+        began = time.perf_counter()
+        with console.status(f"[{step}/{len(stages)}] {description} …"):
+            materialize_range(defs, instance, selection, first, last)
+        console.print(f"[green]✓[/green] [{step}/{len(stages)}] {description} "
+                      f"({time.perf_counter() - began:.0f} s)")  # fmt: skip
     summary = summarize(settings, instance, plan, time.perf_counter() - started)
     path = settings.home / "demo-summary.json"
     path.write_text(json.dumps(summary, indent=2, default=str))

@@ -72,8 +72,9 @@ class SyntheticMarket:
 
     # -- generation -------------------------------------------------------------------------
 
-    def _rng(self, component: str) -> np.random.Generator:
-        return np.random.default_rng([self.config.seed, _COMPONENTS[component]])
+    def _rng(self, component: str, part: int = 0) -> np.random.Generator:
+        # One generator per array: a longer horizon then never shifts earlier draws.
+        return np.random.default_rng([self.config.seed, _COMPONENTS[component], part])
 
     def _generate(self) -> None:
         cfg = self.config
@@ -114,19 +115,24 @@ class SyntheticMarket:
         returns = mu + beta * market[:, None] + sector[:, sector_idx] + idio
         close = price0 * np.cumprod(1 + returns, axis=0)
 
-        ohlv = self._rng("ohlv")
-        sigma = np.sqrt(base_vol**2) * vol_mult[:, None]
-        prev_close = np.vstack([price0[None, :], close[:-1]])
-        open_ = prev_close * (1 + ohlv.normal(0, 1, (t_len, n)) * 0.3 * sigma)
-        high = np.maximum(open_, close) * (1 + np.abs(ohlv.normal(0, 1, (t_len, n))) * 0.5 * sigma)
-        low = np.minimum(open_, close) * (1 - np.abs(ohlv.normal(0, 1, (t_len, n))) * 0.5 * sigma)
-        volume = np.round(volume0 * np.exp(0.4 * np.abs(z) + ohlv.normal(0, 0.3, (t_len, n))))
+        def noise(part: int) -> np.ndarray:
+            return self._rng("ohlv", part).standard_normal((t_len, n))
 
-        # Splits: later raw prices are divided by the ratio; the split day carries it.
+        sigma = base_vol * vol_mult[:, None]
+        prev_close = np.vstack([price0[None, :], close[:-1]])
+        open_ = prev_close * (1 + noise(0) * 0.3 * sigma)
+        high = np.maximum(open_, close) * (1 + np.abs(noise(1)) * 0.5 * sigma)
+        low = np.minimum(open_, close) * (1 - np.abs(noise(2)) * 0.5 * sigma)
+        volume = np.round(volume0 * np.exp(0.4 * np.abs(z) + 0.3 * noise(3)))
+
+        # Splits in the first three years: later raw prices are divided by the ratio and
+        # the split day carries it.
         split_coef = np.ones((t_len, n))
         srng = self._rng("splits")
         for _ in range(cfg.n_splits):
-            split_coef[srng.integers(t_len // 10, t_len), srng.integers(n)] = srng.choice([2, 3, 4])
+            day, ticker, ratio = srng.integers(60, 750), srng.integers(n), srng.choice([2, 3, 4])
+            if day < t_len:
+                split_coef[day, ticker] = ratio
         adj = np.cumprod(split_coef, axis=0)
 
         self.mu, self.returns, self.tone = mu, returns, tone
@@ -179,8 +185,7 @@ class SyntheticMarket:
     @cached_property
     def _fault_draws(self) -> tuple[np.ndarray, np.ndarray]:
         shape = (len(self.sessions), len(self.tickers))
-        rng = self._rng("faults")
-        return rng.random(shape), rng.random(shape)
+        return self._rng("faults", 0).random(shape), self._rng("faults", 1).random(shape)
 
     def _inject_faults(self, frame: pd.DataFrame) -> pd.DataFrame:
         if frame.empty:
@@ -233,17 +238,16 @@ class SyntheticMarket:
     def macro(self, start: dt.date, end: dt.date) -> pd.DataFrame:
         """Daily values of a few macro series (long format: date, series, value)."""
         t_len = len(self.sessions)
-        rng = self._rng("macro")
-        rate = 4.0 + np.cumsum(rng.normal(0, 0.04, t_len))
+        rate = 4.0 + np.cumsum(self._rng("macro", 0).normal(0, 0.04, t_len))
         vix = np.empty(t_len)
         vix[0] = 16.0
-        shock = rng.normal(0, 1.2, t_len)
+        shock = self._rng("macro", 1).normal(0, 1.2, t_len)
         level = np.where(
             self.sessions >= pd.Timestamp(self.config.regime_shift or dt.date.max), 28.0, 16.0
         )
         for t in range(1, t_len):
             vix[t] = max(9.0, vix[t - 1] + 0.1 * (level[t] - vix[t - 1]) + shock[t])
-        cpi = 3.0 + np.repeat(rng.normal(0, 0.15, t_len // 21 + 1).cumsum(), 21)[:t_len]
+        cpi = 3.0 + np.repeat(self._rng("macro", 2).normal(0, 0.15, t_len // 21 + 1).cumsum(), 21)[:t_len]
         rows = self._rows(start, end)
         dates = self.sessions[rows]
         parts = [

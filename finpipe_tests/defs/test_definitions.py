@@ -1,0 +1,40 @@
+import datetime as dt
+
+from dagster import AssetKey, build_schedule_context
+
+from finpipe.definitions import build_definitions
+from finpipe.defs.partitions import daily_partitions, previous_week_mapping, weekly_partitions
+from finpipe.defs.schedules import daily_after_close, weekly_training
+
+ASSETS = {"universe", "raw_prices", "raw_news", "macro_indicators", "cleaned_prices", "news_sentiment",
+          "features", "trained_model", "predictions", "drift_report", "insights"}  # fmt: skip
+EDGES = [("raw_prices", "cleaned_prices"), ("cleaned_prices", "features"), ("features", "trained_model"),
+         ("trained_model", "predictions"), ("predictions", "insights"), ("features", "drift_report"),
+         ("raw_news", "news_sentiment"), ("news_sentiment", "features"), ("macro_indicators", "features")]  # fmt: skip
+
+
+def test_asset_graph_has_every_stage_and_the_lineage(settings):
+    graph = build_definitions(settings).resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert keys == ASSETS
+    for up, down in EDGES:
+        assert AssetKey(up) in graph.get(AssetKey(down)).parent_keys, (up, down)
+
+
+def test_predictions_map_to_the_previous_weeks_model():
+    mapped = previous_week_mapping.get_upstream_mapped_partitions_result_for_partitions(
+        daily_partitions.subset_with_partition_keys(["2024-03-13"]), daily_partitions, weekly_partitions
+    )
+    assert mapped.partitions_subset.get_partition_keys() == ["2024-03-04"]
+
+
+def test_daily_schedule_runs_sessions_and_skips_holidays(settings):
+    defs = build_definitions(settings)
+    with build_schedule_context(scheduled_execution_time=dt.datetime(2024, 3, 13, 17, 30)) as ctx:
+        request = daily_after_close.evaluate_tick(ctx).run_requests[0]
+    assert request.partition_key == "2024-03-13"
+    with build_schedule_context(scheduled_execution_time=dt.datetime(2024, 7, 4, 17, 30)) as ctx:
+        assert not daily_after_close.evaluate_tick(ctx).run_requests
+    with build_schedule_context(scheduled_execution_time=dt.datetime(2024, 3, 16, 6, 0)) as ctx:
+        assert weekly_training.evaluate_tick(ctx).run_requests[0].partition_key == "2024-03-11"
+    assert defs.get_job_def("daily_job") is not None
