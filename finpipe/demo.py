@@ -22,8 +22,8 @@ from dagster._core.storage.tags import (
 from rich.console import Console
 from rich.table import Table
 
-from finpipe.defs.partitions import daily_partitions, weekly_partitions
 from finpipe.definitions import build_definitions
+from finpipe.defs.partitions import daily_partitions, weekly_partitions
 from finpipe.lib.calendar import trading_sessions
 from finpipe.lib.features import FEATURE_COLUMNS, next_day_target
 from finpipe.lib.modeling import daily_ic, ic_summary
@@ -51,7 +51,9 @@ class DemoPlan:
     def for_range(cls, end: dt.date, drift_days: int) -> DemoPlan:
         """Every weekday partition up to `end`; every week whose Friday is on or before it."""
         now = dt.datetime.combine(end + dt.timedelta(days=8), dt.time())
-        days = [k for k in daily_partitions.get_partition_keys(current_time=now) if k <= end.isoformat()]
+        days = [
+            k for k in daily_partitions.get_partition_keys(current_time=now) if k <= end.isoformat()
+        ]
         weeks = [
             k for k in weekly_partitions.get_partition_keys(current_time=now)
             if dt.date.fromisoformat(k) + dt.timedelta(days=4) <= end
@@ -60,7 +62,11 @@ class DemoPlan:
 
 
 def materialize_range(
-    defs: Any, instance: DagsterInstance, selection: list[str], first: str | None, last: str | None,
+    defs: Any,
+    instance: DagsterInstance,
+    selection: list[str],
+    first: str | None,
+    last: str | None,
     run_config: dict[str, Any] | None = None,
 ) -> None:
     """One run materializing `selection` over the partition range [first, last]."""
@@ -75,7 +81,9 @@ def materialize_range(
         raise RuntimeError(f"demo run for {selection} failed; see the run in the Dagster UI")
 
 
-def run_demo(settings: Settings, drift_days: int = 10, console: Console | None = None) -> dict[str, Any]:
+def run_demo(
+    settings: Settings, drift_days: int = 10, console: Console | None = None
+) -> dict[str, Any]:
     """Materialize everything from the first partition to `settings.demo_end_date`."""
     console = console or Console()
     started = time.perf_counter()
@@ -117,7 +125,9 @@ def _lake_frame(settings: Settings, asset: str) -> pd.DataFrame:
     return pd.concat([f for f in frames if len(f)], ignore_index=True) if frames else pd.DataFrame()
 
 
-def summarize(settings: Settings, instance: DagsterInstance, plan: DemoPlan, wall: float) -> dict[str, Any]:
+def summarize(
+    settings: Settings, instance: DagsterInstance, plan: DemoPlan, wall: float
+) -> dict[str, Any]:
     """The demo's numbers, read back from the instance, the lake and the warehouse."""
     partitions = {a: len(instance.get_materialized_partitions(AssetKey(a))) or
                   int(instance.get_latest_materialization_event(AssetKey(a)) is not None)
@@ -133,11 +143,17 @@ def summarize(settings: Settings, instance: DagsterInstance, plan: DemoPlan, wal
     market = build_definitions(settings).resources["market"].market()
     days = sorted(last_year["date"].unique())
     sessions = trading_sessions(days[0], days[-1] + pd.Timedelta(days=7)) if days else []
-    oracle = market.oracle_ic(sessions[1], sessions[len(days) - 1]) if len(days) > 1 else float("nan")
+    oracle = (
+        market.oracle_ic(sessions[1], sessions[len(days) - 1]) if len(days) > 1 else float("nan")
+    )
     drift = _lake_frame(settings, "drift_report")
     last_drift = drift[drift["date"] == drift["date"].max()] if len(drift) else drift
     drift_day = last_drift["date"].iloc[0].date().isoformat() if len(last_drift) else None
-    report = (Path(settings.lake_root) / "drift_report" / f"date={drift_day}" / "report.html") if drift_day else None
+    report = (
+        (Path(settings.lake_root) / "drift_report" / f"date={drift_day}" / "report.html")
+        if drift_day
+        else None
+    )
     warehouse = Warehouse(settings.warehouse)
     return {
         "range": {"first_day": plan.first_day, "last_day": plan.last_day},
@@ -157,7 +173,9 @@ def summarize(settings: Settings, instance: DagsterInstance, plan: DemoPlan, wal
         "drift": {
             "day": drift_day,
             "status": last_drift["status"].iloc[0] if len(last_drift) else None,
-            "drifted_features": last_drift.loc[last_drift["drifted"], "feature"].tolist() if len(last_drift) else [],
+            "drifted_features": last_drift.loc[last_drift["drifted"], "feature"].tolist()
+            if len(last_drift)
+            else [],
             "report": str(report) if report else None,
             "regime_shift_date": settings.regime_shift_date,
         },
@@ -166,7 +184,9 @@ def summarize(settings: Settings, instance: DagsterInstance, plan: DemoPlan, wal
     }
 
 
-def _print_summary(console: Console, summary: dict[str, Any], path: Path, settings: Settings) -> None:
+def _print_summary(
+    console: Console, summary: dict[str, Any], path: Path, settings: Settings
+) -> None:
     table = Table(title="Partitions materialized", show_header=True)
     table.add_column("asset")
     table.add_column("partitions", justify="right")

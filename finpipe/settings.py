@@ -29,13 +29,17 @@ class Settings(BaseSettings):
     mlflow_tracking_uri: str | None = Field(None, description="MLflow tracking/registry URI.")
     model_name: str = "finpipe-next-day-return"
 
-    demo_end_date: dt.date = Field(dt.date(2025, 12, 31), description="Last day `finpipe demo` runs.")
+    demo_end_date: dt.date = Field(
+        dt.date(2025, 12, 31), description="Last day `finpipe demo` runs."
+    )
     seed: int = 7
     n_tickers: int = Field(50, ge=5, le=5000)
+    fault_rate: float = Field(
+        0.003, ge=0, le=0.2, description="Share of synthetic raw rows made bad."
+    )
     regime_shift_date: dt.date | None = Field(
         dt.date(2025, 9, 1), description="Day the synthetic market changes regime (drift truth)."
     )
-
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

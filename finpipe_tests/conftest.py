@@ -45,7 +45,9 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at 127.0.0.1:5432 ({exc.orig}); start it (DESIGN.md)")
+        pytest.fail(
+            f"PostgreSQL is not reachable at 127.0.0.1:5432 ({exc.orig}); start it (DESIGN.md)"
+        )
     yield f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}"
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -88,14 +90,18 @@ def pipeline(tmp_path_factory):
     from finpipe.demo import materialize_range
 
     home = tmp_path_factory.mktemp("pipeline")
-    settings = Settings(home=home / "finpipe", n_tickers=12, regime_shift_date=dt.date(2024, 4, 1))
+    settings = Settings(home=home / "finpipe", n_tickers=12, regime_shift_date=dt.date(2024, 4, 1),
+                        fault_rate=0.03)  # fmt: skip
     small_model = {"ops": {"trained_model": {"config": {"n_estimators": 60}}}}
+    (home / "dagster").mkdir()
     with instance_for_test(temp_dir=str(home / "dagster")) as instance:
         defs = build_definitions(settings)
         materialize_range(defs, instance, ["universe"], None, None)
         materialize_range(defs, instance, ["raw_prices", "raw_news", "macro_indicators", "cleaned_prices",
                                            "news_sentiment", "features"], FIRST, LAST)  # fmt: skip
-        materialize_range(defs, instance, ["trained_model"], "2024-01-01", "2024-04-22", small_model)
+        materialize_range(
+            defs, instance, ["trained_model"], "2024-01-01", "2024-04-22", small_model
+        )
         materialize_range(defs, instance, ["predictions", "insights"], "2024-03-01", LAST)
         materialize_range(defs, instance, ["drift_report"], "2024-04-29", LAST)
         yield settings, instance

@@ -36,7 +36,7 @@ def _wait(url: str, deadline: float, proc: subprocess.Popen) -> None:
 def test_serve_exposes_the_asset_graph_and_the_insights(pipeline, tmp_path):
     settings, instance = pipeline
     ui, api = free_port(), free_port()
-    env = {**os.environ, "FINPIPE_HOME": str(settings.home), "FINPIPE_N_TICKERS": "12",
+    env = {**os.environ, "FINPIPE_HOME": str(settings.home), "FINPIPE_N_TICKERS": "12", "FINPIPE_FAULT_RATE": "0.03",
            "FINPIPE_DAGSTER_PORT": str(ui), "FINPIPE_API_PORT": str(api),
            "DAGSTER_HOME": str(tmp_path / "dagster_home")}  # fmt: skip
     log = open(tmp_path / "serve.log", "w")  # noqa: SIM115
@@ -47,7 +47,9 @@ def test_serve_exposes_the_asset_graph_and_the_insights(pipeline, tmp_path):
         deadline = time.monotonic() + 180
         _wait(f"http://127.0.0.1:{api}/health", deadline, proc)
         _wait(f"http://127.0.0.1:{ui}/server_info", deadline, proc)
-        nodes = httpx.post(f"http://127.0.0.1:{ui}/graphql", json={"query": QUERY}, timeout=60).json()
+        nodes = httpx.post(
+            f"http://127.0.0.1:{ui}/graphql", json={"query": QUERY}, timeout=60
+        ).json()
         parents = {n["assetKey"]["path"][0]: {d["path"][0] for d in n["dependencyKeys"]}
                    for n in nodes["data"]["assetNodes"]}  # fmt: skip
         for up, down in LINEAGE:

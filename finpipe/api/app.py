@@ -70,7 +70,9 @@ def create_app(settings: Settings | None = None, warehouse: Warehouse | None = N
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         openapi_config=OpenAPIConfig(
-            title="finpipe", version=__version__, path="/schema",
+            title="finpipe",
+            version=__version__,
+            path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),  # fmt: skip
     )

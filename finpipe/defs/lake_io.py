@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 from dagster import (
-    ConfigurableResource,
     ConfigurableIOManagerFactory,
+    ConfigurableResource,
     InputContext,
     MetadataValue,
     OutputContext,
@@ -81,7 +81,9 @@ class LakeIOManager(ConfigurableIOManagerFactory):
     """Configures the lake: a base path (local or `s3://bucket/prefix`) and S3 options."""
 
     base_path: str = Field(description="Root of the lake: a local folder or s3://bucket/prefix.")
-    s3_endpoint_url: str | None = Field(None, description="S3 endpoint, e.g. a MinIO or moto server.")
+    s3_endpoint_url: str | None = Field(
+        None, description="S3 endpoint, e.g. a MinIO or moto server."
+    )
 
     def create_io_manager(self, context: Any) -> ParquetLakeIOManager:
         return ParquetLakeIOManager(base_path=lake_path(self.base_path, self.s3_endpoint_url))

@@ -34,10 +34,14 @@ PARTITIONS_START = "2024-01-01"
 FEATURE_LOOKBACK = 60  # weekday partitions read before a day to fill 50-session windows
 TRAINING_WEEKS = 52
 
+# end_offset=1: today's partition exists from midnight, so the run after the close can fill it.
 daily_partitions = TimeWindowPartitionsDefinition(
-    cron_schedule="0 0 * * 1-5", fmt="%Y-%m-%d", start=PARTITIONS_START, end_offset=0
+    cron_schedule="0 0 * * 1-5", fmt="%Y-%m-%d", start=PARTITIONS_START, end_offset=1
 )
-weekly_partitions = WeeklyPartitionsDefinition(start_date=PARTITIONS_START, day_offset=1)
+# end_offset=1: the current week can be trained on Saturday, once its last session closed.
+weekly_partitions = WeeklyPartitionsDefinition(
+    start_date=PARTITIONS_START, day_offset=1, end_offset=1
+)
 
 # features[d] reads cleaned prices of the 60 weekdays before d as well as d itself.
 feature_lookback_mapping = TimeWindowPartitionMapping(start_offset=-FEATURE_LOOKBACK)

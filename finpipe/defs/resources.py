@@ -30,12 +30,18 @@ class MarketResource(ConfigurableResource):
 
     seed: int = 7
     n_tickers: int = 50
+    fault_rate: float = 0.003
     regime_shift: str | None = Field(None, description="YYYY-MM-DD of the regime shift")
 
     def market(self) -> SyntheticMarket:
         shift = dt.date.fromisoformat(self.regime_shift) if self.regime_shift else None
         return synthetic_market(
-            MarketConfig(seed=self.seed, n_tickers=self.n_tickers, regime_shift=shift)
+            MarketConfig(
+                seed=self.seed,
+                n_tickers=self.n_tickers,
+                regime_shift=shift,
+                fault_rate=self.fault_rate,
+            )  # fmt: skip
         )
 
 
@@ -56,12 +62,17 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "io_manager": LakeIOManager(
             base_path=settings.lake_root, s3_endpoint_url=settings.s3_endpoint_url
         ),
-        "lake": LakeResource(base_path=settings.lake_root, s3_endpoint_url=settings.s3_endpoint_url),
+        "lake": LakeResource(
+            base_path=settings.lake_root, s3_endpoint_url=settings.s3_endpoint_url
+        ),
         "warehouse": WarehouseResource(url=settings.warehouse),
         "market": MarketResource(
             seed=settings.seed,
             n_tickers=settings.n_tickers,
-            regime_shift=settings.regime_shift_date.isoformat() if settings.regime_shift_date else None,
+            fault_rate=settings.fault_rate,
+            regime_shift=settings.regime_shift_date.isoformat()
+            if settings.regime_shift_date
+            else None,
         ),
         "registry": RegistryResource(
             tracking_uri=settings.mlflow_uri,

@@ -1,6 +1,5 @@
 """Jobs and schedules: the daily pipeline after the US close, training every weekend."""
 
-
 import datetime as dt
 
 from dagster import (

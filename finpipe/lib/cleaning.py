@@ -60,10 +60,16 @@ def split_valid_rows(
         return frame.iloc[0:0], _reject(frame, "schema", reason)
     is_column = cases["schema_context"] == "Column"
     cases = cases.assign(
-        text=cases["check"].astype(str).where(
+        text=cases["check"]
+        .astype(str)
+        .where(
             ~is_column,
-            cases["column"].astype(str) + ": " + cases["check"].astype(str)
-            + " (got " + cases["failure_case"].astype(str) + ")",
+            cases["column"].astype(str)
+            + ": "
+            + cases["check"].astype(str)
+            + " (got "
+            + cases["failure_case"].astype(str)
+            + ")",
         ),
         order=(~is_column).astype(int),
     ).sort_values(["index", "order"], kind="stable")

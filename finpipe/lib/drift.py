@@ -32,7 +32,9 @@ class DriftResult:
 
     @property
     def status(self) -> str:
-        return "drift" if self.share_drifted >= 0.25 else "warning" if self.drifted_features else "ok"
+        return (
+            "drift" if self.share_drifted >= 0.25 else "warning" if self.drifted_features else "ok"
+        )
 
 
 def feature_drift(
@@ -50,7 +52,9 @@ def feature_drift(
             (col, float(ks.statistic), float(ks.pvalue),
              float(stats.wasserstein_distance(ref, cur) / scale), bool(ks.pvalue < threshold))
         )  # fmt: skip
-    table = pd.DataFrame(rows, columns=["feature", "ks_stat", "p_value", "wasserstein_sd", "drifted"])
+    table = pd.DataFrame(
+        rows, columns=["feature", "ks_stat", "p_value", "wasserstein_sd", "drifted"]
+    )
     return DriftResult(table.sort_values("p_value").reset_index(drop=True), threshold)
 
 

@@ -88,14 +88,20 @@ def build_features(
     long = long.dropna(subset=["range_hl"])
 
     macro_wide = (
-        macro.pivot(index="date", columns="series", values="value").sort_index()
-        if not macro.empty
-        else pd.DataFrame(index=close.index)
-    ).reindex(close.index).ffill()
+        (
+            macro.pivot(index="date", columns="series", values="value").sort_index()
+            if not macro.empty
+            else pd.DataFrame(index=close.index)
+        )
+        .reindex(close.index)
+        .ffill()
+    )
     macro_feats = pd.DataFrame(
         {
             "macro_vix": macro_wide.get("VIXCLS", np.nan),
-            "macro_rate_chg_5d": macro_wide.get("DGS10", pd.Series(np.nan, index=close.index)).diff(5),
+            "macro_rate_chg_5d": macro_wide.get("DGS10", pd.Series(np.nan, index=close.index)).diff(
+                5
+            ),
         },
         index=close.index,
     )

@@ -10,7 +10,9 @@ INSIGHT_COLUMNS = ["date", "ticker", "rank", "score", "prediction", "direction",
                    "model_name", "model_version"]  # fmt: skip
 
 
-def rank_insights(predictions: pd.DataFrame, universe: pd.DataFrame, quantile: float = 0.2) -> pd.DataFrame:
+def rank_insights(
+    predictions: pd.DataFrame, universe: pd.DataFrame, quantile: float = 0.2
+) -> pd.DataFrame:
     """Rank 1 is the highest predicted return; the top and bottom `quantile` are long and
     short. `score` is the prediction's cross-sectional z-score."""
     if predictions.empty:

@@ -85,7 +85,9 @@ def daily_ic(frame: pd.DataFrame, pred: str = "prediction", target: str = "targe
             {
                 "ic": day[pred].corr(day[target]),
                 "rank_ic": day[pred].rank().corr(day[target].rank()),
-                "hit_rate": float((np.sign(day[pred] - day[pred].mean()) == np.sign(day[target])).mean()),
+                "hit_rate": float(
+                    (np.sign(day[pred] - day[pred].mean()) == np.sign(day[target])).mean()
+                ),
             }
         )
 

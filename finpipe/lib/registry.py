@@ -73,7 +73,9 @@ class ModelRegistry:
     ) -> ModelVersionInfo:
         """Record a training run and register its model as a new version."""
         try:
-            run = self.client.create_run(self._experiment_id(), tags=tags, run_name=tags.get("partition"))
+            run = self.client.create_run(
+                self._experiment_id(), tags=tags, run_name=tags.get("partition")
+            )
             run_id = run.info.run_id
             for key, value in params.items():
                 self.client.log_param(run_id, key, value)
@@ -93,7 +95,9 @@ class ModelRegistry:
                 self.name, source=f"runs:/{run_id}/model/model.ubj", run_id=run_id, tags=tags
             )
         except mlflow.exceptions.MlflowException as exc:
-            raise ModelError(f"cannot record model {self.name} in MLflow at {self.tracking_uri}: {exc}") from exc
+            raise ModelError(
+                f"cannot record model {self.name} in MLflow at {self.tracking_uri}: {exc}"
+            ) from exc
         return self._info(version)
 
     def _registered(self) -> bool:
@@ -126,9 +130,13 @@ class ModelRegistry:
         matches = [v for v in self.versions() if all(v.tags.get(k) == t for k, t in tags.items())]
         return matches[-1] if matches else None
 
-    def version_for_day(self, day: pd.Timestamp, versions: list[ModelVersionInfo] | None = None) -> ModelVersionInfo:
+    def version_for_day(
+        self, day: pd.Timestamp, versions: list[ModelVersionInfo] | None = None
+    ) -> ModelVersionInfo:
         """The most recently trained version whose training data ends strictly before `day`."""
-        eligible = [v for v in (versions if versions is not None else self.versions()) if v.train_end < day]
+        eligible = [
+            v for v in (versions if versions is not None else self.versions()) if v.train_end < day
+        ]
         if not eligible:
             raise NoModelError(
                 f"no version of model {self.name} was trained before {day.date()}; "

@@ -192,7 +192,9 @@ class SyntheticMarket:
             return frame
         rate = self.config.fault_rate
         first = self.sessions.searchsorted(frame["date"].iloc[0])
-        draw, kind = (a[first : first + len(frame) // len(self.tickers)].ravel() for a in self._fault_draws)
+        draw, kind = (
+            a[first : first + len(frame) // len(self.tickers)].ravel() for a in self._fault_draws
+        )
         hit = draw < rate
         missing = hit & (kind < 0.3)
         outlier = hit & (kind >= 0.3) & (kind < 0.5)
@@ -219,7 +221,9 @@ class SyntheticMarket:
                 p_pos = 1 / (1 + np.exp(-1.5 * tone[t, i]))
                 for h in range(counts[i]):
                     words = [
-                        rng.choice(POSITIVE_WORDS) if rng.random() < p_pos else rng.choice(NEGATIVE_WORDS)
+                        rng.choice(POSITIVE_WORDS)
+                        if rng.random() < p_pos
+                        else rng.choice(NEGATIVE_WORDS)
                         for _ in range(2)
                     ]
                     topic = _TOPICS[rng.integers(len(_TOPICS))]
@@ -233,7 +237,9 @@ class SyntheticMarket:
                             f"synthetic-{day_index}-{i}-{h}",
                         )
                     )
-        return pd.DataFrame(records, columns=["date", "ticker", "published_at", "headline", "story_id"])
+        return pd.DataFrame(
+            records, columns=["date", "ticker", "published_at", "headline", "story_id"]
+        )
 
     def macro(self, start: dt.date, end: dt.date) -> pd.DataFrame:
         """Daily values of a few macro series (long format: date, series, value)."""
@@ -247,7 +253,10 @@ class SyntheticMarket:
         )
         for t in range(1, t_len):
             vix[t] = max(9.0, vix[t - 1] + 0.1 * (level[t] - vix[t - 1]) + shock[t])
-        cpi = 3.0 + np.repeat(self._rng("macro", 2).normal(0, 0.15, t_len // 21 + 1).cumsum(), 21)[:t_len]
+        cpi = (
+            3.0
+            + np.repeat(self._rng("macro", 2).normal(0, 0.15, t_len // 21 + 1).cumsum(), 21)[:t_len]
+        )
         rows = self._rows(start, end)
         dates = self.sessions[rows]
         parts = [

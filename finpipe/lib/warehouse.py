@@ -112,7 +112,9 @@ class Warehouse:
         dialect = self.engine.dialect.name
         insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
         if insert is None:
-            raise WarehouseError(f"upserts are implemented for PostgreSQL and SQLite, not {dialect}")
+            raise WarehouseError(
+                f"upserts are implemented for PostgreSQL and SQLite, not {dialect}"
+            )
         keys = [c.name for c in table.primary_key.columns]
         stmt = insert(table)
         stmt = stmt.on_conflict_do_update(
@@ -144,7 +146,9 @@ class Warehouse:
         self.migrate()
         with self.engine.connect() as conn:
             result = conn.execute(query)
-            return pd.DataFrame.from_records(result.fetchall(), columns=[str(k) for k in result.keys()])
+            return pd.DataFrame.from_records(
+                result.fetchall(), columns=[str(k) for k in result.keys()]
+            )
 
     def count(self, table: sa.Table) -> int:
         self.migrate()

@@ -19,7 +19,11 @@ def _seed(wh: Warehouse) -> None:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def client(request, tmp_path):
-    url = f"sqlite:///{tmp_path / 'w.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    url = (
+        f"sqlite:///{tmp_path / 'w.db'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
     wh = Warehouse(url)
     _seed(wh)
     with TestClient(create_app(warehouse=wh)) as test_client:

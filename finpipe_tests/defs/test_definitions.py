@@ -23,18 +23,30 @@ def test_asset_graph_has_every_stage_and_the_lineage(settings):
 
 def test_predictions_map_to_the_previous_weeks_model():
     mapped = previous_week_mapping.get_upstream_mapped_partitions_result_for_partitions(
-        daily_partitions.subset_with_partition_keys(["2024-03-13"]), daily_partitions, weekly_partitions
+        daily_partitions.subset_with_partition_keys(["2024-03-13"]),
+        daily_partitions,
+        weekly_partitions,
     )
     assert mapped.partitions_subset.get_partition_keys() == ["2024-03-04"]
 
 
 def test_daily_schedule_runs_sessions_and_skips_holidays(settings):
     defs = build_definitions(settings)
-    with build_schedule_context(scheduled_execution_time=dt.datetime(2024, 3, 13, 17, 30)) as ctx:
-        request = daily_after_close.evaluate_tick(ctx).run_requests[0]
-    assert request.partition_key == "2024-03-13"
-    with build_schedule_context(scheduled_execution_time=dt.datetime(2024, 7, 4, 17, 30)) as ctx:
-        assert not daily_after_close.evaluate_tick(ctx).run_requests
-    with build_schedule_context(scheduled_execution_time=dt.datetime(2024, 3, 16, 6, 0)) as ctx:
-        assert weekly_training.evaluate_tick(ctx).run_requests[0].partition_key == "2024-03-11"
-    assert defs.get_job_def("daily_job") is not None
+
+    def tick(schedule, when):
+        context = build_schedule_context(
+            scheduled_execution_time=when, repository_def=defs.get_repository_def()
+        )
+        return schedule.evaluate_tick(context)
+
+    assert (
+        tick(daily_after_close, dt.datetime(2024, 3, 13, 17, 30)).run_requests[0].partition_key
+        == "2024-03-13"
+    )
+    assert tick(daily_after_close, dt.datetime(2024, 7, 4, 17, 30)).skip_message.endswith(
+        "nothing traded"
+    )
+    assert (
+        tick(weekly_training, dt.datetime(2024, 3, 16, 6, 0)).run_requests[0].partition_key
+        == "2024-03-11"
+    )

@@ -3,7 +3,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 from dagster import AssetIn, BackfillPolicy, DailyPartitionsDefinition, asset, materialize
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+)
 from upath import UPath
 
 from finpipe.defs.lake_io import LakeIOManager, lake_path
@@ -31,7 +34,10 @@ def _run(io: LakeIOManager, tags=None, partition_key=None, selection=None):
 
 
 def _roundtrip(io: LakeIOManager, root: UPath) -> None:
-    tags = {ASSET_PARTITION_RANGE_START_TAG: "2024-01-01", ASSET_PARTITION_RANGE_END_TAG: "2024-01-05"}
+    tags = {
+        ASSET_PARTITION_RANGE_START_TAG: "2024-01-01",
+        ASSET_PARTITION_RANGE_END_TAG: "2024-01-05",
+    }
     assert _run(io, tags=tags, selection=["numbers"]).success
     files = sorted(p.parent.name for p in (root / "numbers").glob("date=*/data.parquet"))
     assert files == [f"date=2024-01-0{d}" for d in range(1, 6)]
@@ -48,7 +54,9 @@ def test_local_lake_splits_ranges_into_date_partitions(tmp_path):
 @pytest.mark.slow
 def test_s3_lake_on_moto(s3_endpoint, s3_bucket):
     base = f"s3://{s3_bucket}/lake"
-    _roundtrip(LakeIOManager(base_path=base, s3_endpoint_url=s3_endpoint), lake_path(base, s3_endpoint))
+    _roundtrip(
+        LakeIOManager(base_path=base, s3_endpoint_url=s3_endpoint), lake_path(base, s3_endpoint)
+    )
 
 
 def test_same_frame_gives_identical_bytes(tmp_path):

@@ -10,15 +10,13 @@ from upath import UPath
 
 from finpipe.definitions import build_definitions
 from finpipe.demo import materialize_range
-from finpipe_tests.conftest import FIRST, LAST
 from finpipe.lib.lake import read_frame
 from finpipe.lib.registry import ModelRegistry
 from finpipe.lib.warehouse import Warehouse, insights, predictions, quarantine
 from finpipe.settings import Settings
+from finpipe_tests.conftest import FIRST, LAST
 
 pytestmark = pytest.mark.slow
-
-FIRST, LAST = "2024-01-01", "2024-04-30"
 
 
 def lake(settings: Settings, asset: str, day: str) -> pd.DataFrame:
@@ -51,10 +49,14 @@ def test_bad_rows_are_quarantined_and_never_reach_features(pipeline):
     feats = pd.concat([lake(settings, "features", d) for d in days])
     assert len(raw) == len(kept) + len(rejected)
     payloads = pd.DataFrame([json.loads(p) for p in rejected["payload"]])
+    assert {"duplicate", "greater_than(0)"} <= set(rejected["rule"])
+    assert rejected["reason"].str.contains("high >= low").any()
     bad = payloads[rejected["rule"].to_numpy() != "duplicate"]
     keys = set(zip(pd.to_datetime(feats["date"]), feats["ticker"], strict=True))
     assert bad.shape[0] > 0
-    assert not any((pd.Timestamp(d), t) in keys for d, t in zip(bad["date"], bad["ticker"], strict=True))
+    assert not any(
+        (pd.Timestamp(d), t) in keys for d, t in zip(bad["date"], bad["ticker"], strict=True)
+    )
 
 
 def test_predictions_only_use_models_trained_before_the_day(pipeline):
@@ -63,28 +65,39 @@ def test_predictions_only_use_models_trained_before_the_day(pipeline):
     train_end = {v.version: v.train_end for v in registry.versions()}
     preds = Warehouse(settings.warehouse).read(sa.select(predictions))
     assert len(preds) > 0
-    assert all(train_end[v] < pd.Timestamp(d) for d, v in zip(preds["date"], preds["model_version"], strict=True))
+    assert all(
+        train_end[v] < pd.Timestamp(d)
+        for d, v in zip(preds["date"], preds["model_version"], strict=True)
+    )
 
 
 def test_rematerializing_a_partition_gives_identical_files_and_rows(pipeline):
     settings, instance = pipeline
     day = "2024-04-10"
     assets = ["raw_prices", "cleaned_prices", "features", "predictions", "insights"]
-    before = {a: (UPath(settings.lake_root) / a / f"date={day}" / "data.parquet").read_bytes() for a in assets}
     wh = Warehouse(settings.warehouse)
-
-    def rows():
-        return {t.name: wh.read(sa.select(t).order_by(*t.primary_key.columns)).drop(columns=["run_id"], errors="ignore")
-                for t in (predictions, insights, quarantine)}  # fmt: skip
-
-    rows_before = rows()
     defs = build_definitions(settings)
-    materialize_range(defs, instance, ["raw_prices", "cleaned_prices", "features", "predictions", "insights"],
-                      day, day)  # fmt: skip
-    after = {a: (UPath(settings.lake_root) / a / f"date={day}" / "data.parquet").read_bytes() for a in assets}
-    assert before == after
-    for name, frame in rows().items():
-        pd.testing.assert_frame_equal(frame, rows_before[name], obj=name)
+
+    def snapshot():
+        files = {
+            a: (UPath(settings.lake_root) / a / f"date={day}" / "data.parquet").read_bytes()
+            for a in assets
+        }
+        rows = {t.name: wh.read(sa.select(t).order_by(*t.primary_key.columns)).drop(columns=["run_id"], errors="ignore")
+                for t in (predictions, insights, quarantine)}  # fmt: skip
+        return files, rows
+
+    backfilled = lake(settings, "features", day)
+    materialize_range(defs, instance, assets, day, day)
+    first_files, first_rows = snapshot()
+    materialize_range(defs, instance, assets, day, day)
+    second_files, second_rows = snapshot()
+    assert first_files == second_files
+    for name, frame in second_rows.items():
+        pd.testing.assert_frame_equal(frame, first_rows[name], obj=name)
+        assert not frame.duplicated(subset=frame.columns[:3].tolist()).any()
+    # A daily run reproduces the range backfill up to floating-point summation order.
+    pd.testing.assert_frame_equal(lake(settings, "features", day), backfilled, rtol=1e-9)
 
 
 def test_drift_report_has_ks_p_values_and_an_html_report(pipeline):
@@ -93,7 +106,7 @@ def test_drift_report_has_ks_p_values_and_an_html_report(pipeline):
     meta = event.asset_materialization.metadata
     assert meta["ks_p_values"].value and "vol_20d" in meta["ks_p_values"].value
     html = UPath(meta["report"].value)
-    assert html.exists() and b"evidently" in html.read_bytes()[:200_000].lower()
+    assert html.exists() and b"Data Drift" in html.read_bytes()
 
 
 def test_dagster_postgres_instance_with_postgres_warehouse_and_s3_lake(
@@ -106,7 +119,9 @@ def test_dagster_postgres_instance_with_postgres_warehouse_and_s3_lake(
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         defs = build_definitions(settings)
         materialize_range(defs, instance, ["universe"], None, None)
-        materialize_range(defs, instance, ["raw_prices", "cleaned_prices"], "2024-01-02", "2024-01-05")
+        materialize_range(
+            defs, instance, ["raw_prices", "cleaned_prices"], "2024-01-02", "2024-01-05"
+        )
         done = instance.get_materialized_partitions(AssetKey("cleaned_prices"))
         assert done == {"2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"}
     kept = read_frame(UPath(settings.lake_root, endpoint_url=s3_endpoint) / "cleaned_prices"

@@ -19,7 +19,9 @@ def test_bad_rows_are_quarantined_with_reasons_and_counts_add_up(market):
     bad = raw.iloc[[0, 1, 2]].copy()
     bad.iloc[0, bad.columns.get_loc("close")] = -5.0  # negative price
     bad.iloc[1, bad.columns.get_loc("high")] = bad.iloc[1]["low"] / 2  # high < low
-    raw = pd.concat([raw.drop(index=[0, 1]), bad.iloc[:2], raw.iloc[[5]]], ignore_index=True)  # + duplicate
+    raw = pd.concat(
+        [raw.drop(index=[0, 1]), bad.iloc[:2], raw.iloc[[5]]], ignore_index=True
+    )  # + duplicate
     result = clean_prices(raw, market.tickers)
     assert len(raw) == len(result.kept) + len(result.rejected)
     reasons = dict(zip(result.rejected["rule"], result.rejected["reason"], strict=True))
@@ -40,7 +42,9 @@ def test_unknown_tickers_and_missing_columns_are_rejected_not_dropped(market):
     assert "missing columns ['close']" in wrong.rejected["reason"].iloc[0]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     corruptions=st.lists(
         st.tuples(

@@ -17,7 +17,9 @@ def _inputs(market, start, end):
 
 def test_at_least_ten_features_and_one_hot_sectors(market):
     prices, news, macro = _inputs(market, dt.date(2024, 1, 1), dt.date(2024, 6, 28))
-    out = build_features(prices, news, macro, market.universe(), dt.date(2024, 5, 1), dt.date(2024, 6, 28))
+    out = build_features(
+        prices, news, macro, market.universe(), dt.date(2024, 5, 1), dt.date(2024, 6, 28)
+    )
     assert len(FEATURE_COLUMNS) >= 10
     sectors = out[[c for c in FEATURE_COLUMNS if c.startswith("sector_")]]
     assert (sectors.sum(axis=1) == 1).all()
@@ -28,7 +30,9 @@ def test_features_of_a_day_do_not_depend_on_later_data(market):
     day = dt.date(2024, 5, 15)
     start = dt.date(2024, 1, 2)
     early = build_features(*_inputs(market, start, day), market.universe(), day, day)
-    later = build_features(*_inputs(market, start, day + dt.timedelta(days=30)), market.universe(), day, day)
+    later = build_features(
+        *_inputs(market, start, day + dt.timedelta(days=30)), market.universe(), day, day
+    )
     pd.testing.assert_frame_equal(early, later)
 
 
@@ -44,7 +48,9 @@ def test_a_split_does_not_show_up_as_a_return(market):
 
 def test_target_is_the_next_session_return_demeaned(market):
     prices, news, macro = _inputs(market, dt.date(2024, 1, 1), dt.date(2024, 3, 28))
-    out = build_features(prices, news, macro, market.universe(), dt.date(2024, 3, 1), dt.date(2024, 3, 28))
+    out = build_features(
+        prices, news, macro, market.universe(), dt.date(2024, 3, 1), dt.date(2024, 3, 28)
+    )
     target = next_day_target(out)
     last = out["date"] == out["date"].max()
     assert target[last].isna().all()

@@ -44,4 +44,7 @@ def test_prices_after_the_cutoff_do_not_change_the_training_set(market):
     cutoff = pd.Timestamp("2024-05-31")
     changed = feats.copy()
     changed.loc[changed["date"] > cutoff, FEATURE_COLUMNS] = 99.0
-    assert make_training_set(feats, cutoff).fingerprint == make_training_set(changed, cutoff).fingerprint
+    assert (
+        make_training_set(feats, cutoff).fingerprint
+        == make_training_set(changed, cutoff).fingerprint
+    )

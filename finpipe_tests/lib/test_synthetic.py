@@ -37,7 +37,9 @@ def test_raw_prices_carry_faults_and_splits():
     assert (raw["close"] <= 0).any()
     assert (raw["high"] < raw["low"]).any()
     assert ((raw["close"] > raw["high"]) & (raw["high"] >= raw["low"]) & (raw["close"] > 0)).any()
-    expected_rows = len(market.sessions[market._rows(dt.date(2023, 1, 1), dt.date(2025, 12, 31))]) * 50
+    expected_rows = (
+        len(market.sessions[market._rows(dt.date(2023, 1, 1), dt.date(2025, 12, 31))]) * 50
+    )
     assert len(raw.drop_duplicates(["date", "ticker"])) < expected_rows  # missing rows
     assert (raw["split_coefficient"] > 1).sum() >= 1
 

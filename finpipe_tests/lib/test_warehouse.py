@@ -36,7 +36,9 @@ def test_migrations_create_the_tables(warehouse):
 
 def test_upsert_is_idempotent_on_the_natural_key(warehouse):
     day = dt.date(2024, 3, 1)
-    warehouse.upsert(insights, [{**ROW, "date": day}, {**ROW, "date": day, "ticker": "BBB", "rank": 2}])
+    warehouse.upsert(
+        insights, [{**ROW, "date": day}, {**ROW, "date": day, "ticker": "BBB", "rank": 2}]
+    )
     warehouse.upsert(insights, [{**ROW, "date": day, "score": 2.5}])
     assert warehouse.count(insights) == 2
     latest = latest_insights(warehouse)
@@ -48,10 +50,14 @@ def test_quarantine_replaces_a_partition_and_keeps_duplicates_distinct(warehouse
     rejected = pd.DataFrame({"date": ["2024-03-01"] * 3, "ticker": ["A", "A", "B"],
                              "close": [-1.0, -1.0, 5.0], "rule": ["duplicate"] * 3,
                              "reason": ["duplicate (ticker, date)"] * 3})  # fmt: skip
-    rows = quarantine_records(rejected, asset="cleaned_prices", partitions=["2024-03-01"] * 3, run_id="r1")
+    rows = quarantine_records(
+        rejected, asset="cleaned_prices", partitions=["2024-03-01"] * 3, run_id="r1"
+    )
     assert len({r["row_key"] for r in rows}) == 3
     for _ in range(2):
-        warehouse.replace_partitions(quarantine, asset="cleaned_prices", partitions=["2024-03-01"], rows=rows)
+        warehouse.replace_partitions(
+            quarantine, asset="cleaned_prices", partitions=["2024-03-01"], rows=rows
+        )
     assert warehouse.count(quarantine) == 3
 
 

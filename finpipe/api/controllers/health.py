@@ -22,4 +22,6 @@ class HealthController(Controller):
             state = "ok"
         except sa.exc.SQLAlchemyError:
             state = "unreachable"
-        return Health(status="ok" if state == "ok" else "degraded", version=__version__, warehouse=state)
+        return Health(
+            status="ok" if state == "ok" else "degraded", version=__version__, warehouse=state
+        )

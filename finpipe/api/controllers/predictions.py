@@ -20,7 +20,9 @@ class PredictionsController(Controller):
     async def for_ticker(
         self,
         warehouse: Warehouse,
-        ticker: Annotated[str, Parameter(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9.\-]+$")],
+        ticker: Annotated[
+            str, Parameter(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9.\-]+$")
+        ],
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 20,
     ) -> PredictionsResponse:
         symbol = ticker.upper()
@@ -28,8 +30,12 @@ class PredictionsController(Controller):
         if frame.empty:
             raise NotFoundError(f"no predictions for ticker {symbol!r}: is it in the universe?")
         items = [
-            Prediction(date=r.date, prediction=float(r.prediction), model_name=r.model_name,
-                       model_version=str(r.model_version))  # fmt: skip
+            Prediction(
+                date=r.date,
+                prediction=float(r.prediction),
+                model_name=r.model_name,
+                model_version=str(r.model_version),
+            )  # fmt: skip
             for r in frame.itertuples()
         ]
         return PredictionsResponse(ticker=symbol, count=len(items), predictions=items)

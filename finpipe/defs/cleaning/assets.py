@@ -1,6 +1,5 @@
 """Cleaning: validated prices; rejected rows go to the quarantine table with a reason."""
 
-
 from collections.abc import Iterator
 
 import pandas as pd
@@ -41,10 +40,18 @@ def _partition_of(rejected: pd.DataFrame, fallback: str) -> pd.Series:
     backfill_policy=BackfillPolicy.single_run(),
     kinds={"pandera", "parquet"},
     check_specs=[
-        AssetCheckSpec("schema_valid", asset="cleaned_prices", blocking=True,
-                       description="Every kept row satisfies the CleanPrices schema."),
-        AssetCheckSpec("rejected_share", asset="cleaned_prices", blocking=True,
-                       description="The quarantined share of raw rows stays under the limit."),
+        AssetCheckSpec(
+            "schema_valid",
+            asset="cleaned_prices",
+            blocking=True,
+            description="Every kept row satisfies the CleanPrices schema.",
+        ),
+        AssetCheckSpec(
+            "rejected_share",
+            asset="cleaned_prices",
+            blocking=True,
+            description="The quarantined share of raw rows stays under the limit.",
+        ),
     ],  # fmt: skip
 )
 def cleaned_prices(
@@ -63,7 +70,9 @@ def cleaned_prices(
         partitions=_partition_of(result.rejected, keys[0]).tolist(),
         run_id=context.run_id,
     )
-    warehouse.get().replace_partitions(quarantine, asset="cleaned_prices", partitions=keys, rows=rows)
+    warehouse.get().replace_partitions(
+        quarantine, asset="cleaned_prices", partitions=keys, rows=rows
+    )
 
     by_rule = result.rejected["rule"].value_counts().rename_axis("rule").reset_index(name="rows")
     yield Output(
@@ -91,7 +100,9 @@ def cleaned_prices(
             "rejected_share": MetadataValue.float(share),
             "limit": MetadataValue.float(config.max_rejected_share),
             "failure_cases": MetadataValue.md(
-                result.rejected[["date", "ticker", "rule", "reason"]].head(20).to_markdown(index=False)
+                result.rejected[["date", "ticker", "rule", "reason"]]
+                .head(20)
+                .to_markdown(index=False)
             ),
         },
     )

@@ -1,6 +1,5 @@
 """Delivery: ranked insights per day, published to the warehouse for the API."""
 
-
 import pandas as pd
 from dagster import BackfillPolicy, MetadataValue, Output, asset
 

@@ -1,6 +1,5 @@
 """Features: daily news sentiment and the model's feature table."""
 
-
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
@@ -61,7 +60,9 @@ def features(
     frame = Features.validate(
         build_features(cleaned_prices, news_sentiment, macro_indicators, universe, start, end)
     )
-    nulls = frame[FEATURE_COLUMNS].isna().mean().rename_axis("feature").reset_index(name="null_share")
+    nulls = (
+        frame[FEATURE_COLUMNS].isna().mean().rename_axis("feature").reset_index(name="null_share")
+    )
     return Output(
         frame,
         metadata={

@@ -1,6 +1,5 @@
 """Ingestion: the universe and the daily raw prices, news and macro series."""
 
-
 import pandas as pd
 from dagster import AssetExecutionContext, BackfillPolicy, MetadataValue, Output, asset
 

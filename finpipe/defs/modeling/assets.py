@@ -1,6 +1,5 @@
 """Modeling: the weekly trained model and the daily predictions it serves."""
 
-
 import pandas as pd
 import xgboost as xgb
 from dagster import (
@@ -147,9 +146,15 @@ def predictions(
         booster = reg.load(version)
         scores = booster.predict(xgb.DMatrix(rows[FEATURE_COLUMNS]))
         parts.append(
-            pd.DataFrame({"date": rows["date"].to_numpy(), "ticker": rows["ticker"].to_numpy(),
-                          "prediction": scores.astype("float64"),
-                          "model_name": reg.name, "model_version": version.version})  # fmt: skip
+            pd.DataFrame(
+                {
+                    "date": rows["date"].to_numpy(),
+                    "ticker": rows["ticker"].to_numpy(),
+                    "prediction": scores.astype("float64"),
+                    "model_name": reg.name,
+                    "model_version": version.version,
+                }
+            )  # fmt: skip
         )
     columns = ["date", "ticker", "prediction", "model_name", "model_version"]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)

@@ -1,6 +1,5 @@
 """Monitoring: does today's data still look like what the serving model learned from?"""
 
-
 import tempfile
 from pathlib import Path
 
