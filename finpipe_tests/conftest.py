@@ -103,5 +103,6 @@ def pipeline(tmp_path_factory):
             defs, instance, ["trained_model"], "2024-01-01", "2024-04-22", small_model
         )
         materialize_range(defs, instance, ["predictions", "insights"], "2024-03-01", LAST)
+        materialize_range(defs, instance, ["drift_report"], "2024-03-18", "2024-03-19")
         materialize_range(defs, instance, ["drift_report"], "2024-04-29", LAST)
         yield settings, instance

@@ -1,12 +1,19 @@
 """Drift of the features: per-feature two-sample tests and an Evidently HTML report.
 
-The reference is the data the serving model was trained on; the current sample is one
-day's cross-section. A feature drifts when the Kolmogorov–Smirnov p-value falls below
-the threshold; the Wasserstein distance (in reference standard deviations) says how far.
+The reference is the data the serving model was trained on; the current sample is the
+trailing week of cross-sections. A feature drifts when the Kolmogorov–Smirnov p-value
+falls below the threshold; the Wasserstein distance (in reference standard deviations)
+says how far.
+
+Return-like features move together with the market every day, so a single day's
+cross-section always looks "shifted"; they are compared demeaned per day
+(`relative_to_day`), which keeps changes in dispersion and shape and drops the common
+move. Per-day constants (macro series) and one-hot columns are not tested.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +21,30 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["DriftResult", "feature_drift", "write_evidently_report"]
+__all__ = [
+    "DriftResult",
+    "drift_columns",
+    "feature_drift",
+    "relative_to_day",
+    "write_evidently_report",
+]
+
+RELATIVE_PREFIXES = ("ret_", "sma_ratio_")
+MIN_EFFECT_SD = 0.5
+UNTESTED_PREFIXES = ("sector_", "macro_")
+
+
+def drift_columns(columns: list[str]) -> list[str]:
+    """The feature columns a per-ticker drift test says something about."""
+    return [c for c in columns if not c.startswith(UNTESTED_PREFIXES)]
+
+
+def relative_to_day(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Return-like columns minus their cross-sectional mean of the day."""
+    relative = [c for c in columns if c.startswith(RELATIVE_PREFIXES)]
+    out = frame.copy()
+    out[relative] = frame[relative] - frame.groupby("date")[relative].transform("mean")
+    return out
 
 
 @dataclass(frozen=True)
@@ -27,14 +57,13 @@ class DriftResult:
         return self.table.loc[self.table["drifted"], "feature"].tolist()
 
     @property
-    def share_drifted(self) -> float:
-        return float(self.table["drifted"].mean()) if len(self.table) else 0.0
-
-    @property
     def status(self) -> str:
-        return (
-            "drift" if self.share_drifted >= 0.25 else "warning" if self.drifted_features else "ok"
-        )
+        """`drift` when a feature moved significantly *and* by at least MIN_EFFECT_SD reference
+        standard deviations; `warning` when the shifts are significant but small."""
+        drifted = self.table[self.table["drifted"]]
+        if (drifted["wasserstein_sd"] >= MIN_EFFECT_SD).any():
+            return "drift"
+        return "warning" if len(drifted) else "ok"
 
 
 def feature_drift(
@@ -66,7 +95,9 @@ def write_evidently_report(
     from evidently.presets import DataDriftPreset
 
     report = Report([DataDriftPreset(columns=columns)])
-    snapshot = report.run(reference_data=reference[columns], current_data=current[columns])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Evidently's own numpy warnings on constant columns
+        snapshot = report.run(reference_data=reference[columns], current_data=current[columns])
     path.parent.mkdir(parents=True, exist_ok=True)
     snapshot.save_html(str(path))
     return path

@@ -109,6 +109,14 @@ def test_drift_report_has_ks_p_values_and_an_html_report(pipeline):
     assert html.exists() and b"Data Drift" in html.read_bytes()
 
 
+def test_drift_is_flagged_after_the_planted_regime_shift_only(pipeline):
+    settings, _ = pipeline
+    status = {day: lake(settings, "drift_report", day)["status"].iloc[0]
+              for day in ("2024-03-18", "2024-03-19", "2024-04-29", "2024-04-30")}  # fmt: skip
+    assert status["2024-03-18"] != "drift" and status["2024-03-19"] != "drift", status
+    assert status["2024-04-29"] == "drift" and status["2024-04-30"] == "drift", status
+
+
 def test_dagster_postgres_instance_with_postgres_warehouse_and_s3_lake(
     postgres_url, tmp_path, s3_endpoint, s3_bucket
 ):

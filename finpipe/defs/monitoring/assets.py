@@ -20,12 +20,13 @@ from finpipe.defs.lake_io import LakeResource
 from finpipe.defs.partitions import TRAINING_WEEKS, daily_partitions
 from finpipe.defs.resources import RegistryResource
 from finpipe.errors import NoModelError
-from finpipe.lib.drift import feature_drift, write_evidently_report
+from finpipe.lib.drift import drift_columns, feature_drift, relative_to_day, write_evidently_report
 from finpipe.lib.features import FEATURE_COLUMNS
 
 # The reference window (a model's 52 training weeks) ends up to a week before the day.
 _REFERENCE_MAPPING = TimeWindowPartitionMapping(start_offset=-5 * (TRAINING_WEEKS + 1))
 _FALLBACK_REFERENCE_DAYS = 60
+_CURRENT_DAYS = 5  # the trailing week is the current sample
 
 
 class DriftConfig(Config):
@@ -55,21 +56,23 @@ def drift_report(
     against the serving model's training window; an Evidently HTML report per day."""
     reg = registry.registry()
     versions = reg.versions()
-    columns = [c for c in FEATURE_COLUMNS if not c.startswith("sector_")]
-    days = [pd.Timestamp(k) for k in context.partition_keys]
+    columns = drift_columns(FEATURE_COLUMNS)
+    features = relative_to_day(features, columns)
+    sessions = pd.Series(sorted(features["date"].unique()))
+    traded = set(sessions)
     tables, reports, statuses = [], {}, {}
-    for day in days:
-        current = features[features["date"] == day]
-        if current.empty:
-            continue
+    for day in (pd.Timestamp(k) for k in context.partition_keys):
+        if day not in traded:
+            continue  # exchange holiday: nothing traded, nothing to compare
+        week = sessions[sessions <= day].tail(_CURRENT_DAYS)
+        current = features[features["date"].isin(week)]
         try:
             version = reg.version_for_day(day, versions)
             reference = features[features["date"].between(version.train_start, version.train_end)]
             basis = f"model version {version.version} training window"
         except NoModelError:
-            earlier = features[features["date"] < day]
-            reference = earlier[earlier["date"] >= earlier["date"].drop_duplicates().nlargest(
-                _FALLBACK_REFERENCE_DAYS).min()] if len(earlier) else earlier  # fmt: skip
+            earlier = sessions[sessions < week.min()].tail(_FALLBACK_REFERENCE_DAYS)
+            reference = features[features["date"].isin(earlier)]
             basis = f"previous {_FALLBACK_REFERENCE_DAYS} sessions"
         if reference.empty:
             continue
