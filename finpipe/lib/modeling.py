@@ -11,7 +11,16 @@ import xgboost as xgb
 
 from finpipe.lib.features import FEATURE_COLUMNS, next_day_target
 
-__all__ = ["ModelParams", "TrainingSet", "daily_ic", "ic_summary", "make_training_set", "train"]
+__all__ = [
+    "ModelParams",
+    "TrainingSet",
+    "daily_ic",
+    "feature_importance",
+    "fit_with_holdout",
+    "ic_summary",
+    "make_training_set",
+    "train",
+]
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,28 @@ def train(training: TrainingSet, params: ModelParams) -> xgb.XGBRegressor:
     )
     model.fit(training.frame[FEATURE_COLUMNS], training.frame["target"])
     return model
+
+
+def fit_with_holdout(
+    training: TrainingSet, params: ModelParams, validation_days: int
+) -> tuple[xgb.XGBRegressor, dict[str, float]]:
+    """Score a probe fitted without the last `validation_days` sessions on those sessions,
+    then fit the served model on the whole window. Returns the model and `val_*` metrics."""
+    dates = sorted(training.frame["date"].unique())
+    split = dates[-validation_days]
+    early = training.frame["date"] < split
+    probe = train(TrainingSet(training.frame[early], training.start, split), params)
+    holdout = training.frame[~early].assign(prediction=lambda f: probe.predict(f[FEATURE_COLUMNS]))
+    metrics = {f"val_{k}": v for k, v in ic_summary(daily_ic(holdout)).items()}
+    metrics["train_rows"] = float(len(training.frame))
+    return train(training, params), metrics
+
+
+def feature_importance(model: xgb.XGBRegressor) -> pd.DataFrame:
+    """Total gain per feature, as a share of the model's total gain, largest first."""
+    gain = pd.Series(model.get_booster().get_score(importance_type="total_gain"), dtype=float)
+    share = (gain / gain.sum()).reindex(FEATURE_COLUMNS).fillna(0.0)
+    return share.sort_values(ascending=False).rename_axis("feature").reset_index(name="gain_share")
 
 
 def daily_ic(frame: pd.DataFrame, pred: str = "prediction", target: str = "target") -> pd.DataFrame:

@@ -1,5 +1,8 @@
 """Modeling: the weekly trained model and the daily predictions it serves."""
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 import xgboost as xgb
 from dagster import (
@@ -26,11 +29,9 @@ from finpipe.errors import NoModelError
 from finpipe.lib.features import FEATURE_COLUMNS
 from finpipe.lib.modeling import (
     ModelParams,
-    TrainingSet,
-    daily_ic,
-    ic_summary,
+    feature_importance,
+    fit_with_holdout,
     make_training_set,
-    train,
 )
 from finpipe.lib.warehouse import predictions as predictions_table
 
@@ -75,7 +76,7 @@ def trained_model(
     trailing 52 weeks of features and registered in MLflow as a new model version."""
     reg = registry.registry()
     params = config.params()
-    rows = []
+    rows, importance = [], None
     for week in context.partition_keys:
         cutoff = _week_cutoff(week)
         window = features[features["date"] > cutoff - pd.Timedelta(weeks=52)]
@@ -94,23 +95,26 @@ def trained_model(
         if existing is not None:
             rows.append({"week": week, "version": existing.version, "status": "unchanged"})
             continue
-        dates = sorted(training.frame["date"].unique())
-        split = dates[-config.validation_days]
-        fit_part = training.frame["date"] < split
-        holdout = training.frame[~fit_part].copy()
-        probe = train(TrainingSet(training.frame[fit_part], training.start, split), params)
-        holdout["prediction"] = probe.predict(holdout[FEATURE_COLUMNS])
-        metrics = {f"val_{k}": v for k, v in ic_summary(daily_ic(holdout)).items()}
-        model = train(training, params)
-        metrics["train_rows"] = float(len(training.frame))
-        info = reg.log_version(model, params=params.as_dict(), metrics=metrics, tags=tags)
+        model, metrics = fit_with_holdout(training, params, config.validation_days)
+        importance = feature_importance(model)
+        with tempfile.TemporaryDirectory() as tmp:
+            table = Path(tmp) / "feature_importance.csv"
+            importance.to_csv(table, index=False)
+            info = reg.log_version(model, params=params.as_dict(), metrics=metrics, tags=tags,
+                                   artifacts={"explain": table})  # fmt: skip
         rows.append({"week": week, "version": info.version, "status": "trained",
                      "val_ic": round(metrics["val_ic"], 4), "val_rank_ic": round(metrics["val_rank_ic"], 4)})  # fmt: skip
         context.log.info(f"week {week}: version {info.version}, val IC {metrics['val_ic']:.4f}")
     summary = pd.DataFrame(rows)
     last = summary.iloc[-1].to_dict()
+    extra = {}
+    if importance is not None:
+        extra["feature_importance"] = MetadataValue.md(
+            importance.head(10).to_markdown(index=False, floatfmt=".3f")
+        )
     return MaterializeResult(
         metadata={
+            **extra,
             "model_name": MetadataValue.text(reg.name),
             "latest_version": MetadataValue.text(str(last.get("version"))),
             "weeks": MetadataValue.md(summary.tail(30).to_markdown(index=False)),
