@@ -24,6 +24,7 @@ from rich.table import Table
 
 from finpipe.definitions import build_definitions
 from finpipe.defs.partitions import daily_partitions, weekly_partitions
+from finpipe.errors import FinpipeError
 from finpipe.lib.calendar import trading_sessions
 from finpipe.lib.features import FEATURE_COLUMNS, next_day_target
 from finpipe.lib.modeling import daily_ic, ic_summary
@@ -48,15 +49,17 @@ class DemoPlan:
     drift_first_day: str
 
     @classmethod
-    def for_range(cls, end: dt.date, drift_days: int) -> DemoPlan:
-        """Every weekday partition up to `end`; every week whose Friday is on or before it."""
+    def for_range(cls, start: dt.date, end: dt.date, drift_days: int) -> DemoPlan:
+        """Every weekday partition in [start, end]; every week starting on or after `start`
+        whose Friday is on or before `end`."""
         now = dt.datetime.combine(end + dt.timedelta(days=8), dt.time())
+        first, last = start.isoformat(), end.isoformat()
         days = [
-            k for k in daily_partitions.get_partition_keys(current_time=now) if k <= end.isoformat()
+            k for k in daily_partitions.get_partition_keys(current_time=now) if first <= k <= last
         ]
         weeks = [
             k for k in weekly_partitions.get_partition_keys(current_time=now)
-            if dt.date.fromisoformat(k) + dt.timedelta(days=4) <= end
+            if k >= first and dt.date.fromisoformat(k) + dt.timedelta(days=4) <= end
         ]  # fmt: skip
         return cls(days[0], days[-1], weeks[0], weeks[-1], days[-min(drift_days, len(days))])
 
@@ -78,7 +81,7 @@ def materialize_range(
         tags={**tags, "finpipe/source": "demo"}, run_config={**_QUIET, **(run_config or {})},
     )  # fmt: skip
     if not result.success:
-        raise RuntimeError(f"demo run for {selection} failed; see the run in the Dagster UI")
+        raise FinpipeError(f"the run materializing {selection} failed; open it in the Dagster UI")
 
 
 def run_demo(
@@ -87,7 +90,7 @@ def run_demo(
     """Materialize everything from the first partition to `settings.demo_end_date`."""
     console = console or Console()
     started = time.perf_counter()
-    plan = DemoPlan.for_range(settings.demo_end_date, drift_days)
+    plan = DemoPlan.for_range(settings.demo_start_date, settings.demo_end_date, drift_days)
     defs = build_definitions(settings)
     instance = DagsterInstance.get()
     stages = [

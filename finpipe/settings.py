@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     demo_end_date: dt.date = Field(
         dt.date(2025, 12, 31), description="Last day `finpipe demo` runs."
     )
+    market_sources: str = Field(
+        "synthetic",
+        description="Ordered, comma-separated price sources: `synthetic`, `csv:<folder>` "
+        "(Alpha Vantage daily-adjusted CSVs). The first that answers serves.",
+    )
+    demo_start_date: dt.date = Field(
+        dt.date(2024, 1, 1), description="First day `finpipe demo` runs."
+    )
     seed: int = 7
     n_tickers: int = Field(50, ge=5, le=5000)
     fault_rate: float = Field(

@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 from dagster import (
     AssetExecutionContext,
+    BackfillPolicy,
     TimeWindowPartitionMapping,
     TimeWindowPartitionsDefinition,
     WeeklyPartitionsDefinition,
@@ -19,6 +20,7 @@ from dagster import (
 from finpipe.lib.calendar import is_session
 
 __all__ = [
+    "DAILY",
     "FEATURE_LOOKBACK",
     "PARTITIONS_START",
     "TRAINING_WEEKS",
@@ -30,7 +32,7 @@ __all__ = [
     "weekly_partitions",
 ]
 
-PARTITIONS_START = "2024-01-01"
+PARTITIONS_START = "2012-01-02"  # covers the vendor history finpipe ships for tests
 FEATURE_LOOKBACK = 60  # weekday partitions read before a day to fill 50-session windows
 TRAINING_WEEKS = 52
 
@@ -42,6 +44,9 @@ daily_partitions = TimeWindowPartitionsDefinition(
 weekly_partitions = WeeklyPartitionsDefinition(
     start_date=PARTITIONS_START, day_offset=1, end_offset=1
 )
+
+# Every daily asset: weekday partitions, and a backfill of a range runs as one run.
+DAILY = {"partitions_def": daily_partitions, "backfill_policy": BackfillPolicy.single_run()}
 
 # features[d] reads cleaned prices of the 60 weekdays before d as well as d itself.
 feature_lookback_mapping = TimeWindowPartitionMapping(start_offset=-FEATURE_LOOKBACK)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from dagster import ConfigurableResource
 from pydantic import Field
 
 from finpipe.defs.lake_io import LakeIOManager, LakeResource
+from finpipe.errors import ConfigError
 from finpipe.lib.registry import ModelRegistry
+from finpipe.lib.sources import AlphaVantageCsvDirectory, SourceChain, SyntheticSource
 from finpipe.lib.synthetic import MarketConfig, SyntheticMarket, synthetic_market
 from finpipe.lib.warehouse import Warehouse
 from finpipe.settings import Settings
@@ -26,8 +29,10 @@ class WarehouseResource(ConfigurableResource):
 
 
 class MarketResource(ConfigurableResource):
-    """The synthetic market, the offline source of prices, headlines and macro series."""
+    """Where prices come from (an ordered source chain) and the synthetic market that is
+    the offline source of prices, headlines and macro series."""
 
+    sources: list[str] = Field(["synthetic"], description="`synthetic` or `csv:<folder>`, in order")
     seed: int = 7
     n_tickers: int = 50
     fault_rate: float = 0.003
@@ -41,8 +46,26 @@ class MarketResource(ConfigurableResource):
                 n_tickers=self.n_tickers,
                 regime_shift=shift,
                 fault_rate=self.fault_rate,
-            )  # fmt: skip
+            )
         )
+
+    def chain(self) -> SourceChain:
+        """The configured price sources, in order of preference."""
+        built = []
+        for spec in self.sources:
+            kind, _, arg = spec.partition(":")
+            if kind == "synthetic":
+                built.append(SyntheticSource(self.market()))
+            elif kind == "csv" and arg:
+                built.append(AlphaVantageCsvDirectory(Path(arg)))
+            else:
+                raise ConfigError(
+                    f"unknown market source {spec!r}: use `synthetic` or `csv:<folder>` "
+                    "(FINPIPE_MARKET_SOURCES)"
+                )
+        if not built:
+            raise ConfigError("no market source configured (FINPIPE_MARKET_SOURCES is empty)")
+        return SourceChain(tuple(built))
 
 
 class RegistryResource(ConfigurableResource):
@@ -67,6 +90,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
         ),
         "warehouse": WarehouseResource(url=settings.warehouse),
         "market": MarketResource(
+            sources=[s.strip() for s in settings.market_sources.split(",") if s.strip()],
             seed=settings.seed,
             n_tickers=settings.n_tickers,
             fault_rate=settings.fault_rate,

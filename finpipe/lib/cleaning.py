@@ -14,13 +14,9 @@ import pandera.errors as pa_errors
 import pandera.pandas as pa
 
 from finpipe.lib.schemas import CleanPrices, RawPrices
+from finpipe.lib.sources.base import RAW_PRICE_COLUMNS as PRICE_COLUMNS
 
 __all__ = ["CleaningResult", "clean_prices", "split_valid_rows"]
-
-PRICE_COLUMNS = [
-    "date", "ticker", "open", "high", "low", "close", "volume", "split_coefficient",
-    "vendor", "fetched_at",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)

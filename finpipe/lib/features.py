@@ -2,7 +2,8 @@
 
 Inputs are long frames (date, ticker, ...); the work happens on date × ticker matrices
 so nothing loops over tickers. Raw prices are unadjusted: returns use the split
-coefficient of the day, so a split never looks like a crash.
+coefficient and dividend of the day (total return, the convention of
+`finpipe.lib.corporate_actions`), so neither a split nor an ex-dividend day looks like a loss.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def build_features(
     present = close.notna()
     close = close.ffill(limit=3)
     split = _wide(prices, "split_coefficient").fillna(1.0)
-    ret = (close * split / close.shift(1) - 1).where(present)
+    dividend = _wide(prices, "dividend_amount").fillna(0.0) if "dividend_amount" in prices else 0.0
+    ret = ((close + dividend) * split / close.shift(1) - 1).where(present)
     index = np.exp(np.log1p(ret.fillna(0.0)).cumsum())  # split-free price index
 
     feats: dict[str, pd.DataFrame] = {

@@ -19,6 +19,7 @@ class RawPrices(pa.DataFrameModel):
     low: Series[float] = pa.Field(gt=0, nullable=False)
     close: Series[float] = pa.Field(gt=0, nullable=False)
     volume: Series[float] = pa.Field(ge=0, nullable=False)
+    dividend_amount: Series[float] = pa.Field(ge=0, nullable=False)
     split_coefficient: Series[float] = pa.Field(gt=0, nullable=False)
     vendor: Series[str] = pa.Field(nullable=False)
     fetched_at: Series[pd.Timestamp] = pa.Field(nullable=False)

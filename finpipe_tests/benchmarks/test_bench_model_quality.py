@@ -9,6 +9,7 @@ from finpipe.lib.cleaning import clean_prices
 from finpipe.lib.features import FEATURE_COLUMNS, build_features, next_day_target
 from finpipe.lib.modeling import ModelParams, daily_ic, ic_summary, make_training_set, train
 from finpipe.lib.sentiment import daily_sentiment
+from finpipe.lib.sources import SyntheticSource
 from finpipe.lib.synthetic import MarketConfig, SyntheticMarket
 from finpipe_tests.benchmarks.bench import report
 
@@ -20,7 +21,7 @@ def test_bench_model_quality():
     """Monthly retraining on the trailing year, scored on the following month: the same
     point-in-time discipline as the weekly `trained_model` → `predictions` assets."""
     market = SyntheticMarket(MarketConfig(n_tickers=50))
-    raw = market.prices(START, END).assign(vendor="synthetic", fetched_at=pd.Timestamp(END))
+    raw = SyntheticSource(market).prices(market.tickers, START, END)
     prices = clean_prices(raw, market.tickers).kept
     news = daily_sentiment(market.headlines(START, END))
     feats = build_features(prices, news, market.macro(START, END), market.universe(), START, END)

@@ -11,7 +11,9 @@ from finpipe.lib.schemas import CleanPrices
 
 def _raw(market, start=dt.date(2024, 3, 1), end=dt.date(2024, 3, 8)):
     frame = market.clean_prices(start, end)
-    return frame.assign(vendor="synthetic", fetched_at=pd.to_datetime(frame["date"]))
+    return frame.assign(
+        dividend_amount=0.0, vendor="synthetic", fetched_at=pd.to_datetime(frame["date"])
+    )
 
 
 def test_bad_rows_are_quarantined_with_reasons_and_counts_add_up(market):

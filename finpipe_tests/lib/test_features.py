@@ -7,10 +7,11 @@ import pytest
 from finpipe.lib.cleaning import clean_prices
 from finpipe.lib.features import FEATURE_COLUMNS, build_features, next_day_target
 from finpipe.lib.sentiment import daily_sentiment, headline_tone
+from finpipe.lib.sources import SyntheticSource
 
 
 def _inputs(market, start, end):
-    raw = market.prices(start, end).assign(vendor="s", fetched_at=pd.Timestamp("2024-01-01"))
+    raw = SyntheticSource(market).prices(market.tickers, start, end)
     prices = clean_prices(raw, market.tickers).kept
     return prices, daily_sentiment(market.headlines(start, end)), market.macro(start, end)
 

@@ -6,11 +6,12 @@ from finpipe.lib.cleaning import clean_prices
 from finpipe.lib.features import FEATURE_COLUMNS, build_features, next_day_target
 from finpipe.lib.modeling import ModelParams, daily_ic, ic_summary, make_training_set, train
 from finpipe.lib.sentiment import daily_sentiment
+from finpipe.lib.sources import SyntheticSource
 from finpipe.lib.synthetic import MarketConfig, synthetic_market
 
 
 def _features(market, start, end):
-    raw = market.prices(start, end).assign(vendor="s", fetched_at=pd.Timestamp("2024-01-01"))
+    raw = SyntheticSource(market).prices(market.tickers, start, end)
     prices = clean_prices(raw, market.tickers).kept
     news = daily_sentiment(market.headlines(start, end))
     return build_features(prices, news, market.macro(start, end), market.universe(), start, end)

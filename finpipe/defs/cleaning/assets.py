@@ -8,7 +8,6 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
-    BackfillPolicy,
     Config,
     MetadataValue,
     Output,
@@ -16,7 +15,7 @@ from dagster import (
 )
 from pydantic import Field
 
-from finpipe.defs.partitions import daily_partitions
+from finpipe.defs.partitions import DAILY
 from finpipe.defs.resources import WarehouseResource
 from finpipe.lib.cleaning import clean_prices
 from finpipe.lib.schemas import CleanPrices
@@ -36,8 +35,7 @@ def _partition_of(rejected: pd.DataFrame, fallback: str) -> pd.Series:
 
 @asset(
     group_name="cleaning",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **DAILY,
     kinds={"pandera", "parquet"},
     check_specs=[
         AssetCheckSpec(

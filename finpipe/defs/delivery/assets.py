@@ -1,9 +1,9 @@
 """Delivery: ranked insights per day, published to the warehouse for the API."""
 
 import pandas as pd
-from dagster import BackfillPolicy, MetadataValue, Output, asset
+from dagster import MetadataValue, Output, asset
 
-from finpipe.defs.partitions import daily_partitions
+from finpipe.defs.partitions import DAILY
 from finpipe.defs.resources import WarehouseResource
 from finpipe.lib.insights import rank_insights
 from finpipe.lib.warehouse import insights as insights_table
@@ -11,8 +11,7 @@ from finpipe.lib.warehouse import insights as insights_table
 
 @asset(
     group_name="delivery",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **DAILY,
     kinds={"postgres", "parquet"},
 )
 def insights(

@@ -4,13 +4,12 @@ import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AssetIn,
-    BackfillPolicy,
     MetadataValue,
     Output,
     asset,
 )
 
-from finpipe.defs.partitions import daily_partitions, feature_lookback_mapping, partition_dates
+from finpipe.defs.partitions import DAILY, feature_lookback_mapping, partition_dates
 from finpipe.lib.features import FEATURE_COLUMNS, build_features
 from finpipe.lib.schemas import Features
 from finpipe.lib.sentiment import daily_sentiment
@@ -21,8 +20,7 @@ _LOOKBACK_IN = {"partition_mapping": feature_lookback_mapping,
 
 @asset(
     group_name="features",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **DAILY,
     kinds={"pandas", "parquet"},
 )
 def news_sentiment(raw_news: pd.DataFrame) -> Output[pd.DataFrame]:
@@ -39,8 +37,7 @@ def news_sentiment(raw_news: pd.DataFrame) -> Output[pd.DataFrame]:
 
 @asset(
     group_name="features",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **DAILY,
     kinds={"pandas", "parquet"},
     ins={
         "cleaned_prices": AssetIn(**_LOOKBACK_IN),

@@ -1,9 +1,9 @@
 """Ingestion: the universe and the daily raw prices, news and macro series."""
 
 import pandas as pd
-from dagster import AssetExecutionContext, BackfillPolicy, MetadataValue, Output, asset
+from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from finpipe.defs.partitions import closed_days, daily_partitions, partition_dates
+from finpipe.defs.partitions import DAILY, closed_days, partition_dates
 from finpipe.defs.resources import MarketResource
 
 SYNTHETIC_VENDOR = "synthetic"
@@ -23,13 +23,18 @@ def _daily_metadata(context: AssetExecutionContext, frame: pd.DataFrame) -> dict
         "market_closed": MetadataValue.bool(len(closed) == len(context.partition_keys)),
         "market_closed_days": MetadataValue.json(closed),
         "preview": MetadataValue.md(frame.head(5).to_markdown(index=False)),
+        **(
+            {"rows_by_vendor": MetadataValue.json(frame["vendor"].value_counts().to_dict())}
+            if "vendor" in frame
+            else {}
+        ),
     }
 
 
 @asset(group_name="ingestion", kinds={"pandas", "parquet"})
 def universe(market: MarketResource) -> Output[pd.DataFrame]:
     """The tickers the platform follows, with their names and sectors."""
-    frame = market.market().universe()
+    frame = market.chain().universe()
     counts = frame["sector"].value_counts().rename_axis("sector").reset_index(name="tickers")
     return Output(
         frame,
@@ -42,21 +47,22 @@ def universe(market: MarketResource) -> Output[pd.DataFrame]:
 
 @asset(
     group_name="ingestion",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **DAILY,
     kinds={"pandas", "parquet"},
 )
-def raw_prices(context: AssetExecutionContext, market: MarketResource) -> Output[pd.DataFrame]:
-    """Daily OHLCV as the vendor delivered it: unadjusted, faults included, with provenance."""
+def raw_prices(
+    context: AssetExecutionContext, market: MarketResource, universe: pd.DataFrame
+) -> Output[pd.DataFrame]:
+    """Daily OHLCV and corporate actions as the first answering vendor delivered them:
+    unadjusted, faults included, each row with its vendor and fetch time."""
     start, end = partition_dates(context)
-    frame = _with_provenance(market.market().prices(start, end))
+    frame = market.chain().prices(universe["ticker"].tolist(), start, end)
     return Output(frame, metadata=_daily_metadata(context, frame))
 
 
 @asset(
     group_name="ingestion",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **DAILY,
     kinds={"pandas", "parquet"},
 )
 def raw_news(context: AssetExecutionContext, market: MarketResource) -> Output[pd.DataFrame]:
@@ -68,8 +74,7 @@ def raw_news(context: AssetExecutionContext, market: MarketResource) -> Output[p
 
 @asset(
     group_name="ingestion",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **DAILY,
     kinds={"pandas", "parquet"},
 )
 def macro_indicators(

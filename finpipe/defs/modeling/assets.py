@@ -19,7 +19,7 @@ from dagster import (
 from pydantic import Field
 
 from finpipe.defs.partitions import (
-    daily_partitions,
+    DAILY,
     previous_week_mapping,
     training_window_mapping,
     weekly_partitions,
@@ -125,8 +125,7 @@ def trained_model(
 
 @asset(
     group_name="modeling",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **DAILY,
     kinds={"xgboost", "parquet"},
     deps=[AssetDep("trained_model", partition_mapping=previous_week_mapping)],
 )

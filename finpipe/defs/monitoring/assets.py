@@ -7,7 +7,6 @@ import pandas as pd
 from dagster import (
     AssetExecutionContext,
     AssetIn,
-    BackfillPolicy,
     Config,
     MetadataValue,
     Output,
@@ -17,7 +16,7 @@ from dagster import (
 from pydantic import Field
 
 from finpipe.defs.lake_io import LakeResource
-from finpipe.defs.partitions import TRAINING_WEEKS, daily_partitions
+from finpipe.defs.partitions import DAILY, TRAINING_WEEKS
 from finpipe.defs.resources import RegistryResource
 from finpipe.errors import NoModelError
 from finpipe.lib.drift import drift_columns, feature_drift, relative_to_day, write_evidently_report
@@ -36,8 +35,7 @@ class DriftConfig(Config):
 
 @asset(
     group_name="monitoring",
-    partitions_def=daily_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    **DAILY,
     kinds={"evidently", "parquet"},
     ins={
         "features": AssetIn(
