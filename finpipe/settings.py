@@ -34,9 +34,11 @@ class Settings(BaseSettings):
     )
     market_sources: str = Field(
         "synthetic",
-        description="Ordered, comma-separated price sources: `synthetic`, `csv:<folder>` "
-        "(Alpha Vantage daily-adjusted CSVs). The first that answers serves.",
+        description="Ordered, comma-separated price sources: `synthetic`, `alphavantage` "
+        "(HTTP, needs FINPIPE_ALPHAVANTAGE_API_KEY), `csv:<folder>` (Alpha Vantage "
+        "daily-adjusted CSVs). The first that answers serves.",
     )
+    alphavantage_api_key: SecretStr | None = Field(None, description="Alpha Vantage API key.")
     demo_start_date: dt.date = Field(
         dt.date(2024, 1, 1), description="First day `finpipe demo` runs."
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, EnvVar
 from pydantic import Field
 
 from finpipe.defs.lake_io import LakeIOManager, LakeResource
 from finpipe.errors import ConfigError
 from finpipe.lib.registry import ModelRegistry
 from finpipe.lib.sources import AlphaVantageCsvDirectory, SourceChain, SyntheticSource
+from finpipe.lib.sources.alphavantage import AlphaVantageSource
 from finpipe.lib.synthetic import MarketConfig, SyntheticMarket, synthetic_market
 from finpipe.lib.warehouse import Warehouse
 from finpipe.settings import Settings
@@ -32,7 +33,10 @@ class MarketResource(ConfigurableResource):
     """Where prices come from (an ordered source chain) and the synthetic market that is
     the offline source of prices, headlines and macro series."""
 
-    sources: list[str] = Field(["synthetic"], description="`synthetic` or `csv:<folder>`, in order")
+    sources: list[str] = Field(
+        ["synthetic"], description="`synthetic`, `alphavantage` or `csv:<folder>`, in order"
+    )
+    alphavantage_api_key: str | None = Field(None, description="set from an EnvVar, never inline")
     seed: int = 7
     n_tickers: int = 50
     fault_rate: float = 0.003
@@ -58,10 +62,12 @@ class MarketResource(ConfigurableResource):
                 built.append(SyntheticSource(self.market()))
             elif kind == "csv" and arg:
                 built.append(AlphaVantageCsvDirectory(Path(arg)))
+            elif kind == "alphavantage" and self.alphavantage_api_key:
+                built.append(AlphaVantageSource.create(self.alphavantage_api_key))
             else:
                 raise ConfigError(
-                    f"unknown market source {spec!r}: use `synthetic` or `csv:<folder>` "
-                    "(FINPIPE_MARKET_SOURCES)"
+                    f"cannot build market source {spec!r}: use `synthetic`, `csv:<folder>` or "
+                    "`alphavantage` with FINPIPE_ALPHAVANTAGE_API_KEY set (FINPIPE_MARKET_SOURCES)"
                 )
         if not built:
             raise ConfigError("no market source configured (FINPIPE_MARKET_SOURCES is empty)")
@@ -91,6 +97,10 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "warehouse": WarehouseResource(url=settings.warehouse),
         "market": MarketResource(
             sources=[s.strip() for s in settings.market_sources.split(",") if s.strip()],
+            # An EnvVar: Dagster shows the variable's name, never the key.
+            alphavantage_api_key=(
+                EnvVar("FINPIPE_ALPHAVANTAGE_API_KEY") if settings.alphavantage_api_key else None
+            ),
             seed=settings.seed,
             n_tickers=settings.n_tickers,
             fault_rate=settings.fault_rate,

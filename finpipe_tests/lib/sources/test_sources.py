@@ -64,3 +64,15 @@ def test_malformed_csv_rows_reach_cleaning_and_are_quarantined(tmp_path):
 def test_a_folder_without_csv_files_is_a_clear_error(tmp_path):
     with pytest.raises(SourceError, match="no <TICKER>.csv files"):
         AlphaVantageCsvDirectory(tmp_path).universe()
+
+
+def test_market_resource_builds_the_configured_chain_and_rejects_bad_specs():
+    from finpipe.defs.resources import MarketResource
+    from finpipe.errors import ConfigError
+
+    chain = MarketResource(sources=[f"csv:{DATA}", "synthetic"], n_tickers=5).chain()
+    assert [s.name for s in chain.sources] == ["alphavantage-csv", "synthetic"]
+    with pytest.raises(ConfigError, match="FINPIPE_ALPHAVANTAGE_API_KEY"):
+        MarketResource(sources=["alphavantage"]).chain()
+    with pytest.raises(ConfigError, match="'ftp'"):
+        MarketResource(sources=["ftp"]).chain()
