@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 import pandera.pandas as pa
@@ -79,8 +80,33 @@ def split_valid_rows(
     return schema.validate(frame[~bad], lazy=True), rejected
 
 
-def clean_prices(raw: pd.DataFrame, universe: Iterable[str]) -> CleaningResult:
-    """Duplicates, unknown tickers and schema violations are quarantined; the rest is kept."""
+NUMERIC_COLUMNS = ["open", "high", "low", "close", "volume", "dividend_amount", "split_coefficient"]
+DATE_COLUMNS = ["date", "fetched_at"]
+
+
+def coerce_types(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse numbers and dates cell by cell: a row with a value that does not parse is
+    rejected naming the column and value, and the rest of the frame still gets typed (a
+    column-wide cast would fail the whole batch for one bad cell)."""
+    typed = frame.copy()
+    for column in NUMERIC_COLUMNS:
+        typed[column] = pd.to_numeric(frame[column], errors="coerce")
+    for column in DATE_COLUMNS:
+        typed[column] = pd.to_datetime(frame[column], errors="coerce", format="mixed")
+    failed = {c: typed[c].isna() & frame[c].notna() for c in NUMERIC_COLUMNS + DATE_COLUMNS}
+    bad = np.logical_or.reduce(list(failed.values()))
+    reasons = [
+        "; ".join(f"{c}: cannot parse {frame.at[i, c]!r}" for c, mask in failed.items() if mask[i])
+        for i in frame.index[bad]
+    ]
+    return typed[~bad], _reject(frame[bad], "unparseable", reasons)
+
+
+def clean_prices(
+    raw: pd.DataFrame, universe: Iterable[str], as_of: pd.Timestamp | None = None
+) -> CleaningResult:
+    """Duplicates, unknown tickers, schema violations and days after `as_of` (default: now)
+    are quarantined; the rest is kept."""
     raw = raw.reset_index(drop=True)
     rejected: list[pd.DataFrame] = []
 
@@ -97,7 +123,14 @@ def clean_prices(raw: pd.DataFrame, universe: Iterable[str]) -> CleaningResult:
     rejected.append(_reject(rest[~known], "unknown_ticker", "ticker is not in the universe"))
     rest = rest[known]
 
-    kept, bad = split_valid_rows(rest[PRICE_COLUMNS], RawPrices)
+    typed, unparseable = coerce_types(rest[PRICE_COLUMNS])
+    rejected.append(unparseable)
+    kept, bad = split_valid_rows(typed, RawPrices)
     rejected.append(bad)
+    as_of = as_of if as_of is not None else pd.Timestamp.now(tz="UTC").tz_localize(None)
+    future = kept["date"] > as_of
+    rejected.append(_reject(kept[future], "future_date", f"date is after {as_of:%Y-%m-%d %H:%M}"))
+    kept = kept[~future]
     kept = CleanPrices.validate(kept.sort_values(["date", "ticker"]).reset_index(drop=True))
-    return CleaningResult(kept, pd.concat(rejected, ignore_index=True))
+    nonempty = [r for r in rejected if len(r)] or rejected[:1]
+    return CleaningResult(kept, pd.concat(nonempty, ignore_index=True))

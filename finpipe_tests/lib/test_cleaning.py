@@ -66,3 +66,44 @@ def test_fuzzed_rows_every_input_row_is_kept_or_quarantined(market, corruptions)
     assert len(result.kept) + len(result.rejected) == len(raw)
     CleanPrices.validate(result.kept)
     assert result.rejected["reason"].str.len().gt(0).all()
+
+
+KINDS = {
+    "nan_close": ("close", np.nan),
+    "zero_open": ("open", 0.0),
+    "text_volume": ("volume", "lots"),
+    "future_date": ("date", pd.Timestamp("2099-01-04")),
+    "garbage_date": ("date", "yesterday"),
+    "unknown_ticker": ("ticker", "ZZZZ"),
+    "duplicate_of_first": (None, None),
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(hits=st.dictionaries(st.integers(1, 59), st.sampled_from(sorted(KINDS)), max_size=15))
+def test_fuzzed_bad_rows_are_quarantined_with_their_reason_and_good_rows_kept(market, hits):
+    raw = _raw(market).head(60).astype(object)
+    for row, kind in hits.items():
+        _apply(raw, row, kind)
+    result = clean_prices(raw, market.tickers)
+    assert len(result.kept) + len(result.rejected) == len(raw)
+    assert len(result.kept) == len(raw) - len(hits)  # exactly the corrupted rows are rejected
+    assert result.rejected["reason"].str.len().gt(0).all()
+    CleanPrices.validate(result.kept)
+
+
+def _apply(frame: pd.DataFrame, row: int, kind: str) -> None:
+    if kind == "duplicate_of_first":
+        frame.loc[row] = frame.loc[0].to_numpy()
+    else:
+        column, value = KINDS[kind]
+        frame.loc[row, column] = value
+
+
+def test_wrong_column_names_quarantine_every_row_with_the_reason(market):
+    raw = _raw(market).head(10).rename(columns={"close": "Close", "volume": "vol"})
+    result = clean_prices(raw, market.tickers)
+    assert result.kept.empty and len(result.rejected) == 10
+    assert "missing columns ['close', 'volume']" in result.rejected["reason"].iloc[0]
