@@ -13,7 +13,10 @@ class RawPrices(pa.DataFrameModel):
     """Daily OHLCV as vendors deliver it (unadjusted, one row per ticker and day)."""
 
     date: Series[pd.Timestamp] = pa.Field(nullable=False)
-    ticker: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1, "max_value": 16})
+    # String dtype, not `str`: pandera checks `str` value by value (seconds per million rows).
+    ticker: Series[pd.StringDtype] = pa.Field(
+        nullable=False, str_length={"min_value": 1, "max_value": 16}
+    )
     open: Series[float] = pa.Field(gt=0, nullable=False)
     high: Series[float] = pa.Field(gt=0, nullable=False)
     low: Series[float] = pa.Field(gt=0, nullable=False)
@@ -21,7 +24,7 @@ class RawPrices(pa.DataFrameModel):
     volume: Series[float] = pa.Field(ge=0, nullable=False)
     dividend_amount: Series[float] = pa.Field(ge=0, nullable=False)
     split_coefficient: Series[float] = pa.Field(gt=0, nullable=False)
-    vendor: Series[str] = pa.Field(nullable=False)
+    vendor: Series[pd.StringDtype] = pa.Field(nullable=False)
     fetched_at: Series[pd.Timestamp] = pa.Field(nullable=False)
 
     @pa.dataframe_check(name="high >= low")

@@ -32,7 +32,7 @@ def constituents() -> pd.DataFrame:
 @lru_cache(maxsize=256)
 def _read(path: Path, mtime: float) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, engine="pyarrow")
     except (OSError, ValueError) as exc:
         raise SourceError(f"cannot read {path}: {exc}") from exc
     if "timestamp" not in frame.columns:

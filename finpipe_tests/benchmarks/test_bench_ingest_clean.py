@@ -1,0 +1,50 @@
+"""Benchmark `ingest_clean`: vendor CSVs through parsing, validation and cleaning, against
+merely reading the same files with pyarrow."""
+
+import datetime as dt
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+
+from finpipe.lib.cleaning import clean_prices
+from finpipe.lib.sources import AlphaVantageCsvDirectory
+from finpipe.lib.synthetic import MarketConfig, SyntheticMarket
+from finpipe_tests.benchmarks.bench import best_of, report
+
+pytestmark = pytest.mark.bench
+N_TICKERS, START, END = 500, dt.date(2013, 1, 2), dt.date(2022, 12, 30)
+
+
+@pytest.fixture(scope="module")
+def vendor_folder(tmp_path_factory):
+    """500 tickers × 10 years in Alpha Vantage's daily-adjusted CSV layout, faults included."""
+    market = SyntheticMarket(MarketConfig(n_tickers=N_TICKERS, start=START, end=END))
+    folder = tmp_path_factory.mktemp("vendor")
+    frame = market.prices(START, END)
+    frame = frame.assign(timestamp=frame["date"].dt.strftime("%Y-%m-%d"), adjusted_close=frame["close"],
+                         dividend_amount=0.0)  # fmt: skip
+    columns = ["timestamp", "open", "high", "low", "close", "adjusted_close", "volume",
+               "dividend_amount", "split_coefficient"]  # fmt: skip
+    for ticker, rows in frame.groupby("ticker"):
+        rows.sort_values("timestamp", ascending=False)[columns].to_csv(
+            folder / f"{ticker}.csv", index=False
+        )
+    return folder, list(market.tickers), len(frame)
+
+
+def test_bench_ingest_clean(vendor_folder):
+    folder, tickers, rows = vendor_folder
+
+    def ours():
+        raw = AlphaVantageCsvDirectory(folder).prices(tickers, START, END)
+        result = clean_prices(raw, tickers)
+        assert len(result.kept) + len(result.rejected) == len(raw)
+
+    def pyarrow_read():
+        pa.concat_tables([pacsv.read_csv(folder / f"{t}.csv") for t in tickers])
+
+    seconds, baseline = best_of(ours, repeat=2), best_of(pyarrow_read, repeat=3)
+    report(
+        "ingest_clean", seconds, "s", baseline, {"tickers": N_TICKERS, "rows": rows, "years": 10}
+    )
