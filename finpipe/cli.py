@@ -21,7 +21,7 @@ def prepare_home(settings: Settings) -> None:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home)))
     home.mkdir(parents=True, exist_ok=True)
     instance_yaml = Path("dagster.yaml")  # the repository's local instance config
-    if instance_yaml.exists():
+    if instance_yaml.exists() and not (home / "dagster.yaml").exists():
         shutil.copy(instance_yaml, home / "dagster.yaml")
 
 
@@ -57,11 +57,18 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="finpipe", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="backfill every asset on embedded defaults, print a summary")
-    demo.add_argument("--drift-days", type=int, default=10,
+    demo.add_argument("--drift-days", type=_positive, default=10,
                       help="trading days at the end that get drift reports (default 10)")  # fmt: skip
     demo.set_defaults(func=_demo)
     serve = sub.add_parser("serve", help="run the Dagster webserver and daemon, and the API")

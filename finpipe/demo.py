@@ -23,10 +23,12 @@ from rich.console import Console
 from rich.table import Table
 
 from finpipe.definitions import build_definitions
+from finpipe.defs.lake_io import lake_path
 from finpipe.defs.partitions import daily_partitions, weekly_partitions
 from finpipe.errors import FinpipeError
 from finpipe.lib.calendar import trading_sessions
 from finpipe.lib.features import FEATURE_COLUMNS, next_day_target
+from finpipe.lib.lake import read_frame
 from finpipe.lib.modeling import daily_ic, ic_summary
 from finpipe.lib.warehouse import Warehouse, insights
 from finpipe.settings import Settings
@@ -118,13 +120,8 @@ def run_demo(
 
 
 def _lake_frame(settings: Settings, asset: str) -> pd.DataFrame:
-    from upath import UPath
-
-    from finpipe.defs.lake_io import lake_path
-
-    root: UPath = lake_path(settings.lake_root, settings.s3_endpoint_url) / asset
-    files = sorted(root.glob("date=*/data.parquet"))
-    frames = [pd.read_parquet(f.open("rb")) for f in files]
+    root = lake_path(settings.lake_root, settings.s3_endpoint_url) / asset
+    frames = [read_frame(f) for f in sorted(root.glob("date=*/data.parquet"))]
     return pd.concat([f for f in frames if len(f)], ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -153,7 +150,12 @@ def summarize(
     last_drift = drift[drift["date"] == drift["date"].max()] if len(drift) else drift
     drift_day = last_drift["date"].iloc[0].date().isoformat() if len(last_drift) else None
     report = (
-        (Path(settings.lake_root) / "drift_report" / f"date={drift_day}" / "report.html")
+        (
+            lake_path(settings.lake_root, settings.s3_endpoint_url)
+            / "drift_report"
+            / f"date={drift_day}"
+            / "report.html"
+        )  # fmt: skip
         if drift_day
         else None
     )
@@ -171,7 +173,7 @@ def summarize(
             "icir": model["icir"],
             "hit_rate": model["hit_rate"],
             "oracle_ic": oracle,
-            "rank_ic_over_oracle": model["rank_ic"] / oracle if oracle else None,
+            "rank_ic_over_oracle": model["rank_ic"] / oracle if oracle else float("nan"),
         },
         "drift": {
             "day": drift_day,

@@ -1,8 +1,8 @@
 """Partitions, defined once: daily on weekdays, weekly for training.
 
-Exchange holidays are weekdays too: their partitions materialize as valid, empty
-partitions flagged `market_closed` (DESIGN.md). All tickers of a day share a partition.
-"""
+Exchange holidays are weekdays too: backfills materialize them as valid, empty partitions
+flagged `market_closed`, and the daily schedule skips them. All tickers of a day share a
+partition."""
 
 from __future__ import annotations
 

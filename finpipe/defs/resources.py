@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from dagster import ConfigurableResource, EnvVar
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from finpipe.defs.lake_io import LakeIOManager, LakeResource
 from finpipe.errors import ConfigError
@@ -85,6 +86,15 @@ class RegistryResource(ConfigurableResource):
         return ModelRegistry(self.tracking_uri, self.artifact_root, self.model_name)
 
 
+def _secret(variable: str, value: SecretStr | None) -> str | EnvVar | None:
+    """A secret for resource config: when it came from the environment, an EnvVar, so the
+    Dagster UI shows the variable's name and never the value."""
+    if value is None:
+        return None
+    plain = value.get_secret_value()
+    return EnvVar(variable) if os.environ.get(variable) == plain else plain
+
+
 def build_resources(settings: Settings) -> dict[str, object]:
     """The resources of a deployment, from its settings."""
     return {
@@ -94,12 +104,13 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "lake": LakeResource(
             base_path=settings.lake_root, s3_endpoint_url=settings.s3_endpoint_url
         ),
-        "warehouse": WarehouseResource(url=settings.warehouse),
+        "warehouse": WarehouseResource(
+            url=_secret("FINPIPE_WAREHOUSE_URL", settings.warehouse_url) or settings.warehouse
+        ),
         "market": MarketResource(
             sources=[s.strip() for s in settings.market_sources.split(",") if s.strip()],
-            # An EnvVar: Dagster shows the variable's name, never the key.
-            alphavantage_api_key=(
-                EnvVar("FINPIPE_ALPHAVANTAGE_API_KEY") if settings.alphavantage_api_key else None
+            alphavantage_api_key=_secret(
+                "FINPIPE_ALPHAVANTAGE_API_KEY", settings.alphavantage_api_key
             ),
             seed=settings.seed,
             n_tickers=settings.n_tickers,

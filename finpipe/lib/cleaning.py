@@ -118,10 +118,7 @@ def clean_prices(
         reason = f"missing columns {missing}; found {list(raw.columns)}"
         return CleaningResult(raw.iloc[0:0], _reject(raw, "schema", reason))
 
-    dup = raw.duplicated(subset=["date", "ticker"], keep="first")
-    rejected.append(_reject(raw[dup], "duplicate", "duplicate (ticker, date): first row kept"))
-    rest = raw[~dup]
-
+    rest = raw
     known = rest["ticker"].isin(set(universe))
     rejected.append(_reject(rest[~known], "unknown_ticker", "ticker is not in the universe"))
     rest = rest[known]
@@ -134,6 +131,12 @@ def clean_prices(
     future = kept["date"] > as_of
     rejected.append(_reject(kept[future], "future_date", f"date is after {as_of:%Y-%m-%d %H:%M}"))
     kept = kept[~future]
+    # Duplicates last, among valid rows only: an invalid first copy must not cost the day.
+    dup = kept.duplicated(subset=["date", "ticker"], keep="first")
+    rejected.append(
+        _reject(kept[dup], "duplicate", "duplicate (ticker, date): first valid row kept")
+    )
+    kept = kept[~dup]
     # CleanPrices (unique per ticker and day) holds by construction; the asset's blocking
     # `schema_valid` check verifies it on what is written.
     kept = kept.sort_values(["date", "ticker"]).reset_index(drop=True)

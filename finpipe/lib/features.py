@@ -13,13 +13,18 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from finpipe.lib.synthetic import SECTORS
+from finpipe.lib.calendar import trading_sessions
 
-__all__ = ["FEATURE_COLUMNS", "LOOKBACK_SESSIONS", "build_features", "next_day_target"]
+__all__ = ["FEATURE_COLUMNS", "SECTORS", "build_features", "next_day_target"]
 
 MA_WINDOWS = (5, 10, 20, 50)
 VOL_WINDOWS = (5, 20)
-LOOKBACK_SESSIONS = 55  # the longest window (50) plus returns; upstream reads 60 weekdays
+# The eleven GICS sectors, fixed so the one-hot columns are the same in every partition.
+SECTORS = (
+    "Communication Services", "Consumer Discretionary", "Consumer Staples", "Energy",
+    "Financials", "Health Care", "Industrials", "Information Technology", "Materials",
+    "Real Estate", "Utilities",
+)  # fmt: skip
 SECTOR_COLUMNS = [f"sector_{s.lower().replace(' ', '_')}" for s in SECTORS]
 FEATURE_COLUMNS = [
     "ret_1d", "ret_1d_xs", "ret_5d", "ret_20d",
@@ -46,8 +51,8 @@ def build_features(
 ) -> pd.DataFrame:
     """Features for the days in [start, end] where a ticker has a price.
 
-    `prices` must reach LOOKBACK_SESSIONS sessions before `start` for complete windows;
-    earlier rows only feed the windows and are not emitted.
+    `prices` must reach 50 sessions before `start` for complete windows (the upstream
+    mapping reads 60 weekdays); earlier rows only feed the windows and are not emitted.
     """
     if prices.empty:
         return pd.DataFrame(columns=["date", "ticker", *FEATURE_COLUMNS])
@@ -124,7 +129,11 @@ def next_day_target(features: pd.DataFrame) -> pd.Series:
     NaN where the next session is not in `features` (so the last day of a training
     window never sees a price from beyond the window's cut-off).
     """
+    if features.empty:
+        return pd.Series(dtype="float64", index=features.index, name="target")
     ret = _wide(features, "ret_1d")
+    # On the exchange calendar, so a missing day gives NaN rather than a later day's return.
+    ret = ret.reindex(trading_sessions(ret.index.min(), ret.index.max()))
     nxt = ret.shift(-1)
     nxt = nxt.sub(nxt.mean(axis=1), axis=0)
     target = nxt.stack(future_stack=True).rename("target")

@@ -35,10 +35,16 @@ def read_frame(path: Any) -> pd.DataFrame:
 
 def split_by_date(frame: pd.DataFrame, partition_keys: list[str]) -> dict[str, pd.DataFrame]:
     """One frame per partition key, matched on the `date` column; days without rows
-    (exchange holidays) get an empty frame with the same columns."""
+    (exchange holidays) get an empty frame with the same columns. Rows without a valid
+    date (kept raw so cleaning can quarantine them) go to the first partition; a row
+    dated outside the partitions is an error, never dropped."""
     if "date" not in frame.columns:
         raise KeyError("a multi-partition lake frame needs a `date` column to split on")
-    keys = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
+    keys = pd.to_datetime(frame["date"], errors="coerce").dt.strftime("%Y-%m-%d")
+    keys = keys.fillna(partition_keys[0])
+    outside = sorted(set(keys) - set(partition_keys))
+    if outside:
+        raise ValueError(f"rows dated {outside[:5]} are outside the partitions being written")
     groups = {key: part for key, part in frame.groupby(keys.to_numpy(), sort=False)}
     empty = frame.iloc[0:0]
     return {key: groups.get(key, empty) for key in partition_keys}

@@ -46,8 +46,9 @@ class ModelParams:
 @dataclass(frozen=True)
 class TrainingSet:
     frame: pd.DataFrame  # date, ticker, features, target (no NaN target)
-    start: pd.Timestamp
-    end: pd.Timestamp
+    start: pd.Timestamp  # first feature day
+    end: pd.Timestamp  # last feature day
+    data_end: pd.Timestamp  # last day whose prices the model saw (its labels reach it)
 
     @property
     def fingerprint(self) -> str:
@@ -59,11 +60,12 @@ class TrainingSet:
 def make_training_set(features: pd.DataFrame, cutoff: pd.Timestamp) -> TrainingSet:
     """Rows up to `cutoff` whose label is known by `cutoff` (the last day's label is purged)."""
     window = features[features["date"] <= cutoff].sort_values(["date", "ticker"])
+    data_end = window["date"].max() if len(window) else cutoff
     window = window.assign(target=next_day_target(window)).dropna(subset=["target"])
     window = window.reset_index(drop=True)
     start = window["date"].min() if len(window) else cutoff
     end = window["date"].max() if len(window) else cutoff
-    return TrainingSet(window, start, end)
+    return TrainingSet(window, start, end, data_end)
 
 
 def train(training: TrainingSet, params: ModelParams) -> xgb.XGBRegressor:
@@ -89,9 +91,12 @@ def fit_with_holdout(
     """Score a probe fitted without the last `validation_days` sessions on those sessions,
     then fit the served model on the whole window. Returns the model and `val_*` metrics."""
     dates = sorted(training.frame["date"].unique())
+    if len(dates) < 2 * validation_days:  # too short to hold anything out
+        return train(training, params), {"val_ic": float("nan"), "val_rank_ic": float("nan"),
+                                         "train_rows": float(len(training.frame))}  # fmt: skip
     split = dates[-validation_days]
     early = training.frame["date"] < split
-    probe = train(TrainingSet(training.frame[early], training.start, split), params)
+    probe = train(TrainingSet(training.frame[early], training.start, split, split), params)
     holdout = training.frame[~early].assign(prediction=lambda f: probe.predict(f[FEATURE_COLUMNS]))
     metrics = {f"val_{k}": v for k, v in ic_summary(daily_ic(holdout)).items()}
     metrics["train_rows"] = float(len(training.frame))

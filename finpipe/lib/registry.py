@@ -2,9 +2,10 @@
 
 Every call names its tracking URI explicitly (an `MlflowClient`), so nothing depends
 on global MLflow state left by another run. A version carries tags that make
-point-in-time selection possible: `train_start`, `train_end` (the last day whose
-label the model saw) and `partition`; predictions for day d may only use a version
-whose `train_end` is strictly before d.
+point-in-time selection possible: `train_start` and `train_end` (first and last feature
+day), `data_end` (the last day whose prices the model saw: the last label is that day's
+return) and `partition`; predictions for day d may only use a version whose `data_end`
+is strictly before d.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import xgboost as xgb
 from mlflow.tracking import MlflowClient
 
 from finpipe.errors import ModelError, NoModelError
+from finpipe.settings import redact_url
 
 __all__ = ["ModelRegistry", "ModelVersionInfo"]
 
@@ -34,6 +36,7 @@ class ModelVersionInfo:
     run_id: str
     train_start: pd.Timestamp
     train_end: pd.Timestamp
+    data_end: pd.Timestamp
     tags: dict[str, str]
 
 
@@ -96,7 +99,7 @@ class ModelRegistry:
             )
         except mlflow.exceptions.MlflowException as exc:
             raise ModelError(
-                f"cannot record model {self.name} in MLflow at {self.tracking_uri}: {exc}"
+                f"cannot record model {self.name} in MLflow at {redact_url(self.tracking_uri)}: {exc}"
             ) from exc
         return self._info(version)
 
@@ -115,6 +118,7 @@ class ModelRegistry:
             run_id=version.run_id,
             train_start=pd.Timestamp(tags.get("train_start")),
             train_end=pd.Timestamp(tags.get("train_end")),
+            data_end=pd.Timestamp(tags.get("data_end", tags.get("train_end"))),
             tags=tags,
         )
 
@@ -133,16 +137,16 @@ class ModelRegistry:
     def version_for_day(
         self, day: pd.Timestamp, versions: list[ModelVersionInfo] | None = None
     ) -> ModelVersionInfo:
-        """The most recently trained version whose training data ends strictly before `day`."""
+        """The most recent version whose training data (labels included) ends before `day`."""
         eligible = [
-            v for v in (versions if versions is not None else self.versions()) if v.train_end < day
+            v for v in (versions if versions is not None else self.versions()) if v.data_end < day
         ]
         if not eligible:
             raise NoModelError(
                 f"no version of model {self.name} was trained before {day.date()}; "
                 "materialize trained_model for an earlier week first"
             )
-        return max(eligible, key=lambda v: (v.train_end, int(v.version)))
+        return max(eligible, key=lambda v: (v.data_end, int(v.version)))
 
     def load(self, version: ModelVersionInfo) -> xgb.Booster:
         """The version's booster (cached per process)."""

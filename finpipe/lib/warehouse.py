@@ -126,6 +126,17 @@ class Warehouse:
                 conn.execute(stmt, rows[start : start + 5000])
         return len(rows)
 
+    def replace_days(self, table: sa.Table, days: list[dt.date], rows: list[dict[str, Any]]) -> int:
+        """Make `rows` the table's only rows for `days` (a re-run that publishes fewer rows
+        leaves no stale ones), in one transaction."""
+        self.migrate()
+        with self.engine.begin() as conn:
+            for start in range(0, len(days), 500):
+                conn.execute(table.delete().where(table.c.date.in_(days[start : start + 500])))
+            for start in range(0, len(rows), 5000):
+                conn.execute(table.insert(), rows[start : start + 5000])
+        return len(rows)
+
     def replace_partitions(
         self, table: sa.Table, *, asset: str, partitions: list[str], rows: list[dict[str, Any]]
     ) -> int:

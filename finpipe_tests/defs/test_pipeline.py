@@ -62,11 +62,13 @@ def test_bad_rows_are_quarantined_and_never_reach_features(pipeline):
 def test_predictions_only_use_models_trained_before_the_day(pipeline):
     settings, _ = pipeline
     registry = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, settings.model_name)
-    train_end = {v.version: v.train_end for v in registry.versions()}
+    versions = registry.versions()
+    assert all(v.data_end > v.train_end for v in versions)  # the last label is a later day's return
+    data_end = {v.version: v.data_end for v in versions}
     preds = Warehouse(settings.warehouse).read(sa.select(predictions))
     assert len(preds) > 0
     assert all(
-        train_end[v] < pd.Timestamp(d)
+        data_end[v] < pd.Timestamp(d)
         for d, v in zip(preds["date"], preds["model_version"], strict=True)
     )
 

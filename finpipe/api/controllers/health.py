@@ -14,8 +14,10 @@ class HealthController(Controller):
     path = "/health"
     tags = ["health"]
 
-    @get("/", summary="Service health, including whether the warehouse answers")
-    async def health(self, warehouse: Warehouse) -> Health:
+    @get(
+        "/", sync_to_thread=True, summary="Service health, including whether the warehouse answers"
+    )
+    def health(self, warehouse: Warehouse) -> Health:
         try:
             with warehouse.engine.connect() as conn:
                 conn.execute(sa.text("SELECT 1"))

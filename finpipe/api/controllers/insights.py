@@ -16,8 +16,12 @@ class InsightsController(Controller):
     path = "/v1/insights"
     tags = ["insights"]
 
-    @get("/latest", summary="Every ticker's insight for the most recent published day, by rank")
-    async def latest(self, warehouse: Warehouse) -> InsightsResponse:
+    @get(
+        "/latest",
+        sync_to_thread=True,
+        summary="Every ticker's insight for the most recent published day, by rank",
+    )
+    def latest(self, warehouse: Warehouse) -> InsightsResponse:
         frame = latest_insights(warehouse)
         if frame.empty:
             raise NotFoundError("no insights are published yet: materialize the insights asset")

@@ -16,8 +16,12 @@ class PredictionsController(Controller):
     path = "/v1/predictions"
     tags = ["predictions"]
 
-    @get("/{ticker:str}", summary="A ticker's most recent predictions, newest first")
-    async def for_ticker(
+    @get(
+        "/{ticker:str}",
+        sync_to_thread=True,
+        summary="A ticker's most recent predictions, newest first",
+    )
+    def for_ticker(
         self,
         warehouse: Warehouse,
         ticker: Annotated[

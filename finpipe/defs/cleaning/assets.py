@@ -29,6 +29,8 @@ class CleaningConfig(Config):
 
 
 def _partition_of(rejected: pd.DataFrame, fallback: str) -> pd.Series:
+    if "date" not in rejected:
+        return pd.Series(fallback, index=rejected.index)
     dates = pd.to_datetime(rejected["date"], errors="coerce")
     return dates.dt.strftime("%Y-%m-%d").fillna(fallback)
 
@@ -98,7 +100,7 @@ def cleaned_prices(
             "rejected_share": MetadataValue.float(share),
             "limit": MetadataValue.float(config.max_rejected_share),
             "failure_cases": MetadataValue.md(
-                result.rejected[["date", "ticker", "rule", "reason"]]
+                result.rejected.reindex(columns=["date", "ticker", "rule", "reason"])
                 .head(20)
                 .to_markdown(index=False)
             ),

@@ -1,5 +1,6 @@
 """Modeling: the weekly trained model and the daily predictions it serves."""
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from pydantic import Field
 
 from finpipe.defs.partitions import (
     DAILY,
+    TRAINING_WEEKS,
     previous_week_mapping,
     training_window_mapping,
     weekly_partitions,
@@ -34,6 +36,7 @@ from finpipe.lib.modeling import (
     make_training_set,
 )
 from finpipe.lib.warehouse import predictions as predictions_table
+from finpipe.settings import redact_url
 
 
 class TrainingConfig(Config):
@@ -79,7 +82,10 @@ def trained_model(
     rows, importance = [], None
     for week in context.partition_keys:
         cutoff = _week_cutoff(week)
-        window = features[features["date"] > cutoff - pd.Timedelta(weeks=52)]
+        if features.empty:  # every upstream partition of the window is missing
+            rows.append({"week": week, "version": "-", "status": "skipped: no features"})
+            continue
+        window = features[features["date"] > cutoff - pd.Timedelta(weeks=TRAINING_WEEKS)]
         training = make_training_set(window, cutoff)
         days = training.frame["date"].nunique()
         if days < config.min_training_days:
@@ -89,6 +95,7 @@ def trained_model(
             "partition": week,
             "train_start": training.start.date().isoformat(),
             "train_end": training.end.date().isoformat(),
+            "data_end": training.data_end.date().isoformat(),
             "fingerprint": f"{training.fingerprint}-{params.fingerprint}",
         }
         existing = reg.find(partition=week, fingerprint=tags["fingerprint"])
@@ -118,7 +125,7 @@ def trained_model(
             "model_name": MetadataValue.text(reg.name),
             "latest_version": MetadataValue.text(str(last.get("version"))),
             "weeks": MetadataValue.md(summary.tail(30).to_markdown(index=False)),
-            "mlflow_tracking_uri": MetadataValue.text(reg.tracking_uri),
+            "mlflow_tracking_uri": MetadataValue.text(redact_url(reg.tracking_uri)),
         }
     )
 
@@ -161,15 +168,18 @@ def predictions(
         )
     columns = ["date", "ticker", "prediction", "model_name", "model_version"]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-    warehouse.get().upsert(
+    warehouse.get().replace_days(
         predictions_table,
+        [dt.date.fromisoformat(k) for k in context.partition_keys],
         frame.assign(date=pd.to_datetime(frame["date"]).dt.date).to_dict("records"),
     )
     return Output(
         frame,
         metadata={
             "rows": MetadataValue.int(len(frame)),
-            "model_versions": MetadataValue.json(sorted(frame["model_version"].unique().tolist())),
+            "model_versions": MetadataValue.json(
+                sorted(frame["model_version"].unique().tolist(), key=int)
+            ),
             "days_without_model": MetadataValue.json(missing),
         },
     )

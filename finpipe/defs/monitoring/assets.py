@@ -55,6 +55,8 @@ def drift_report(
     reg = registry.registry()
     versions = reg.versions()
     columns = drift_columns(FEATURE_COLUMNS)
+    if features.empty:
+        features = pd.DataFrame(columns=["date", "ticker", *FEATURE_COLUMNS])
     features = relative_to_day(features, columns)
     sessions = pd.Series(sorted(features["date"].unique()))
     traded = set(sessions)

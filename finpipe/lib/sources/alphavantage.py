@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import pandas as pd
@@ -60,7 +60,7 @@ def parse_daily_adjusted(response: httpx.Response, symbol: str) -> pd.DataFrame:
 
 @dataclass
 class AlphaVantageSource:
-    api_key: str
+    api_key: str = field(repr=False)
     client: VendorClient
     datatype: str = "json"
     name: str = "alphavantage"

@@ -42,7 +42,14 @@ class SourceChain:
     sources: tuple[MarketDataSource, ...]
 
     def universe(self) -> pd.DataFrame:
-        return self.sources[0].universe()
+        """The universe of the first source that can list one."""
+        failures = []
+        for source in self.sources:
+            try:
+                return source.universe()
+            except SourceError as exc:
+                failures.append(f"{source.name}: {exc}")
+        raise SourceError("no market-data source could list a universe; " + "; ".join(failures))
 
     def prices(self, tickers: Sequence[str], start: dt.date, end: dt.date) -> pd.DataFrame:
         failures = []

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections import deque
@@ -16,6 +17,8 @@ from finpipe.errors import SourceError
 __all__ = ["RateLimit", "VendorClient"]
 
 SECRET_PARAMS = frozenset({"apikey", "api_key", "token", "key"})
+# httpx logs every request URL at INFO, query string (and so API keys) included.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @dataclass
