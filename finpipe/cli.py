@@ -52,8 +52,11 @@ def _serve(args: argparse.Namespace) -> int:
         uvicorn.run("finpipe.api.app:create_app", factory=True,
                     host=settings.api_host, port=settings.api_port)  # fmt: skip
     finally:
-        dagster.send_signal(signal.SIGINT)
-        dagster.wait(timeout=30)
+        dagster.send_signal(signal.SIGINT)  # `dagster dev` stops its children on SIGINT
+        try:
+            dagster.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            dagster.kill()
     return 0
 
 

@@ -1,5 +1,6 @@
 """`finpipe serve` (what `make serve` runs): Dagster webserver + daemon and the API, for real."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -57,6 +58,10 @@ def test_serve_exposes_the_asset_graph_and_the_insights(pipeline, tmp_path):
         body = httpx.get(f"http://127.0.0.1:{api}/v1/insights/latest", timeout=10).json()
         assert body["date"] == LAST and body["count"] == 12
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
-        log.close()
+        os.killpg(proc.pid, signal.SIGINT)  # like Ctrl-C on `make serve`
+        try:
+            proc.wait(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group
+            log.close()
