@@ -33,10 +33,13 @@ from finpipe.lib.modeling import daily_ic, ic_summary
 from finpipe.lib.warehouse import Warehouse, insights
 from finpipe.settings import Settings
 
-__all__ = ["DemoPlan", "materialize_range", "run_demo"]
+__all__ = ["PREPARE", "DemoPlan", "materialize_range", "run_demo"]
 
 ASSETS = ["universe", "raw_prices", "raw_news", "macro_indicators", "cleaned_prices",
           "news_sentiment", "features", "trained_model", "predictions", "drift_report", "insights"]  # fmt: skip
+# Everything a day needs before a model can use it, in one run per range.
+PREPARE = ["raw_prices", "raw_news", "macro_indicators", "cleaned_prices", "news_sentiment",
+           "features"]  # fmt: skip
 _QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
@@ -98,7 +101,7 @@ def run_demo(
     stages = [
         ("universe", ["universe"], None, None),
         (f"ingest, clean, featurize {plan.first_day} → {plan.last_day}",
-         ["raw_prices", "raw_news", "macro_indicators", "cleaned_prices", "news_sentiment", "features"],
+         PREPARE,
          plan.first_day, plan.last_day),
         (f"train weekly models {plan.first_week} → {plan.last_week}", ["trained_model"],
          plan.first_week, plan.last_week),

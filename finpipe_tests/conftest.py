@@ -87,7 +87,7 @@ def pipeline(tmp_path_factory):
     from dagster import instance_for_test
 
     from finpipe.definitions import build_definitions
-    from finpipe.demo import materialize_range
+    from finpipe.demo import PREPARE, materialize_range
 
     home = tmp_path_factory.mktemp("pipeline")
     settings = Settings(home=home / "finpipe", n_tickers=12, regime_shift_date=dt.date(2024, 4, 1),
@@ -97,8 +97,7 @@ def pipeline(tmp_path_factory):
     with instance_for_test(temp_dir=str(home / "dagster")) as instance:
         defs = build_definitions(settings)
         materialize_range(defs, instance, ["universe"], None, None)
-        materialize_range(defs, instance, ["raw_prices", "raw_news", "macro_indicators", "cleaned_prices",
-                                           "news_sentiment", "features"], FIRST, LAST)  # fmt: skip
+        materialize_range(defs, instance, PREPARE, FIRST, LAST)
         materialize_range(
             defs, instance, ["trained_model"], "2024-01-01", "2024-04-22", small_model
         )

@@ -8,7 +8,7 @@ from dagster import instance_for_test
 from upath import UPath
 
 from finpipe.definitions import build_definitions
-from finpipe.demo import materialize_range
+from finpipe.demo import PREPARE, materialize_range
 from finpipe.lib.corporate_actions import adjusted_close
 from finpipe.lib.lake import read_frame
 from finpipe.settings import Settings
@@ -32,8 +32,7 @@ def test_vendor_csvs_flow_through_cleaning_and_features(tmp_path):
     with instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
         defs = build_definitions(settings)
         materialize_range(defs, instance, ["universe"], None, None)
-        materialize_range(defs, instance, ["raw_prices", "raw_news", "macro_indicators", "cleaned_prices",
-                                           "news_sentiment", "features"], FIRST, LAST)  # fmt: skip
+        materialize_range(defs, instance, PREPARE, FIRST, LAST)
     cleaned = _lake(settings, "cleaned_prices")
     assert cleaned["ticker"].nunique() == 12 and (cleaned["vendor"] == "alphavantage-csv").all()
 
