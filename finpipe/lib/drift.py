@@ -50,7 +50,6 @@ def relative_to_day(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 @dataclass(frozen=True)
 class DriftResult:
     table: pd.DataFrame  # feature, ks_stat, p_value, wasserstein_sd, drifted
-    threshold: float
 
     @property
     def drifted_features(self) -> list[str]:
@@ -84,7 +83,7 @@ def feature_drift(
     table = pd.DataFrame(
         rows, columns=["feature", "ks_stat", "p_value", "wasserstein_sd", "drifted"]
     )
-    return DriftResult(table.sort_values("p_value").reset_index(drop=True), threshold)
+    return DriftResult(table.sort_values("p_value").reset_index(drop=True))
 
 
 def write_evidently_report(

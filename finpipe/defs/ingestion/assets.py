@@ -5,15 +5,7 @@ from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
 from finpipe.defs.partitions import DAILY, closed_days, partition_dates
 from finpipe.defs.resources import MarketResource
-
-SYNTHETIC_VENDOR = "synthetic"
-
-
-def _with_provenance(frame: pd.DataFrame) -> pd.DataFrame:
-    # The synthetic source publishes each session's data at the US close (21:00 UTC).
-    return frame.assign(
-        vendor=SYNTHETIC_VENDOR, fetched_at=pd.to_datetime(frame["date"]) + pd.Timedelta(hours=21)
-    )
+from finpipe.lib.sources.synthetic import with_synthetic_provenance
 
 
 def _daily_metadata(context: AssetExecutionContext, frame: pd.DataFrame) -> dict[str, object]:
@@ -68,7 +60,7 @@ def raw_prices(
 def raw_news(context: AssetExecutionContext, market: MarketResource) -> Output[pd.DataFrame]:
     """Headlines per ticker published during each trading day, with provenance."""
     start, end = partition_dates(context)
-    frame = _with_provenance(market.market().headlines(start, end))
+    frame = with_synthetic_provenance(market.market().headlines(start, end))
     return Output(frame, metadata=_daily_metadata(context, frame))
 
 
@@ -82,5 +74,5 @@ def macro_indicators(
 ) -> Output[pd.DataFrame]:
     """Macro series by day (10-year yield, VIX, CPI inflation), long format."""
     start, end = partition_dates(context)
-    frame = _with_provenance(market.market().macro(start, end))
+    frame = with_synthetic_provenance(market.market().macro(start, end))
     return Output(frame, metadata=_daily_metadata(context, frame))

@@ -94,16 +94,14 @@ def drift_report(
         "rows": MetadataValue.int(len(frame)),
         "status_by_day": MetadataValue.json(statuses),
     }
-    if tables:
+    if tables:  # `result` is the last day's
         last = tables[-1]
         last_key = last["date"].iloc[0].date().isoformat()
         metadata["status"] = MetadataValue.text(statuses[last_key])
         metadata["ks_p_values"] = MetadataValue.json(
             {r.feature: round(r.p_value, 6) for r in last.itertuples()}
         )
-        metadata["drifted_features"] = MetadataValue.json(
-            last.loc[last["drifted"], "feature"].tolist()
-        )
+        metadata["drifted_features"] = MetadataValue.json(result.drifted_features)
         if last_key in reports:
             metadata["report"] = MetadataValue.path(reports[last_key])
     return Output(frame, metadata=metadata)

@@ -11,13 +11,22 @@ import pandas as pd
 from finpipe.errors import SourceError
 from finpipe.lib.synthetic import SyntheticMarket
 
-__all__ = ["SyntheticSource"]
+__all__ = ["SyntheticSource", "with_synthetic_provenance"]
+
+VENDOR = "synthetic"
+
+
+def with_synthetic_provenance(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stamp synthetic rows with their vendor; the market publishes at the US close (21:00 UTC)."""
+    return frame.assign(
+        vendor=VENDOR, fetched_at=pd.to_datetime(frame["date"]) + pd.Timedelta(hours=21)
+    )
 
 
 @dataclass(frozen=True)
 class SyntheticSource:
     market: SyntheticMarket
-    name: str = "synthetic"
+    name: str = VENDOR
 
     def universe(self) -> pd.DataFrame:
         return self.market.universe()
@@ -28,9 +37,4 @@ class SyntheticSource:
             raise SourceError(f"unknown tickers {unknown[:10]}")
         frame = self.market.prices(start, end)
         frame = frame[frame["ticker"].isin(set(tickers))].reset_index(drop=True)
-        # The synthetic market pays no dividends; it publishes at the US close (21:00 UTC).
-        return frame.assign(
-            dividend_amount=0.0,
-            vendor=self.name,
-            fetched_at=pd.to_datetime(frame["date"]) + pd.Timedelta(hours=21),
-        )
+        return with_synthetic_provenance(frame.assign(dividend_amount=0.0))  # pays no dividends
