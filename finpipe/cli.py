@@ -1,4 +1,4 @@
-"""The `finpipe` command: `demo`, `serve`."""
+"""The `finpipe` command: `demo`, `serve`, `universe`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
+from finpipe.errors import FinpipeError
 from finpipe.settings import Settings, get_settings
 
 __all__ = ["main"]
@@ -26,9 +28,6 @@ def prepare_home(settings: Settings) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    import warnings
-
-    warnings.filterwarnings("ignore")
     from finpipe.demo import run_demo
 
     settings = get_settings()
@@ -60,6 +59,33 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _universe(args: argparse.Namespace) -> int:
+    from dagster import DagsterInstance
+    from rich.console import Console
+    from rich.table import Table
+
+    from finpipe.definitions import build_definitions
+    from finpipe.demo import refresh_history
+    from finpipe.lib.universe import add_tickers, remove_tickers
+
+    settings = get_settings()
+    prepare_home(settings)
+    defs = build_definitions(settings)
+    market, path, console = defs.resources["market"], settings.universe_path, Console()
+    current = market.universe()
+    if args.action == "add":
+        current = add_tickers(path, args.tickers, current, market.listed())
+    elif args.action == "remove":
+        current = remove_tickers(path, args.tickers, current)
+    table = Table("ticker", "name", "sector", title=f"{len(current)} tickers followed")
+    for row in current.itertuples():
+        table.add_row(row.ticker, row.name, row.sector)
+    console.print(table if args.action == "list" else table.title + f" ({path})")
+    if args.action == "add" and args.backfill:
+        refresh_history(defs, DagsterInstance.get(), console)
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -76,8 +102,21 @@ def main(argv: list[str] | None = None) -> int:
     demo.set_defaults(func=_demo)
     serve = sub.add_parser("serve", help="run the Dagster webserver and daemon, and the API")
     serve.set_defaults(func=_serve)
+    universe = sub.add_parser("universe", help="list, add or remove followed tickers")
+    universe.add_argument("action", choices=["list", "add", "remove"])
+    universe.add_argument("tickers", nargs="*", metavar="TICKER")
+    universe.add_argument("--no-backfill", dest="backfill", action="store_false",
+                          help="add without re-materializing the history already built")  # fmt: skip
+    universe.set_defaults(func=_universe)
     args = parser.parse_args(argv)
-    return args.func(args)
+    if args.command == "universe" and args.action != "list" and not args.tickers:
+        parser.error(f"universe {args.action} needs at least one TICKER")
+    warnings.filterwarnings("ignore")  # Dagster's beta/preview notices are not for CLI users
+    try:
+        return args.func(args)
+    except FinpipeError as exc:
+        print(f"finpipe: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from finpipe.defs.cleaning import assets as cleaning
 from finpipe.defs.delivery import assets as delivery
 from finpipe.defs.features import assets as features
 from finpipe.defs.ingestion import assets as ingestion
+from finpipe.defs.ingestion.sensors import sensors
 from finpipe.defs.modeling import assets as modeling
 from finpipe.defs.monitoring import assets as monitoring
 from finpipe.defs.resources import build_resources
@@ -23,6 +24,7 @@ def build_definitions(settings: Settings) -> Definitions:
         assets=load_assets_from_modules(STAGES),
         jobs=jobs,
         schedules=schedules,
+        sensors=sensors,
         resources=build_resources(settings),
     )
 

@@ -33,7 +33,7 @@ from finpipe.lib.modeling import daily_ic, ic_summary
 from finpipe.lib.warehouse import Warehouse, insights
 from finpipe.settings import Settings
 
-__all__ = ["PREPARE", "DemoPlan", "materialize_range", "run_demo"]
+__all__ = ["PREPARE", "DemoPlan", "materialize_range", "refresh_history", "run_demo"]
 
 ASSETS = ["universe", "raw_prices", "raw_news", "macro_indicators", "cleaned_prices",
           "news_sentiment", "features", "trained_model", "predictions", "drift_report", "insights"]  # fmt: skip
@@ -87,6 +87,21 @@ def materialize_range(
     )  # fmt: skip
     if not result.success:
         raise FinpipeError(f"the run materializing {selection} failed; open it in the Dagster UI")
+
+
+def refresh_history(defs: Any, instance: DagsterInstance, console: Console) -> None:
+    """Re-materialize the universe and every daily stage over the range already
+    materialized, so a ticker just added to the universe gets its whole history."""
+    materialize_range(defs, instance, ["universe"], None, None)
+    for selection in (PREPARE, ["predictions", "insights"]):
+        keys = sorted(instance.get_materialized_partitions(AssetKey(selection[0])))
+        if not keys:
+            continue
+        began = time.perf_counter()
+        with console.status(f"backfilling {', '.join(selection)} {keys[0]} → {keys[-1]} …"):
+            materialize_range(defs, instance, selection, keys[0], keys[-1])
+        console.print(f"[green]✓[/green] {', '.join(selection)} {keys[0]} → {keys[-1]} "
+                      f"({time.perf_counter() - began:.0f} s)")  # fmt: skip
 
 
 def run_demo(

@@ -50,6 +50,16 @@ class Settings(BaseSettings):
         "daily-adjusted CSVs). The first that answers serves.",
     )
     alphavantage_api_key: SecretStr | None = Field(None, description="Alpha Vantage API key.")
+    reference_sources: str = Field(
+        "",
+        description="Comma-separated price sources (same syntax as FINPIPE_MARKET_SOURCES) "
+        "that `raw_prices` cross-checks its closes against; empty: none.",
+    )
+    universe_file: Path | None = Field(
+        None,
+        description="CSV (ticker, name, sector) of the followed tickers, edited by "
+        "`finpipe universe`; default <home>/universe.csv. Absent file: every listed ticker.",
+    )
     demo_start_date: dt.date = Field(
         dt.date(2024, 1, 1), description="First day `finpipe demo` runs."
     )
@@ -69,6 +79,10 @@ class Settings(BaseSettings):
     @property
     def lake_root(self) -> str:
         return self.lake_url or str((self.home / "lake").resolve())
+
+    @property
+    def universe_path(self) -> Path:
+        return (self.universe_file or self.home / "universe.csv").resolve()
 
     @property
     def warehouse(self) -> str:

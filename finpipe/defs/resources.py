@@ -6,15 +6,17 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pandas as pd
 from dagster import ConfigurableResource, EnvVar
 from pydantic import Field, SecretStr
 
 from finpipe.defs.lake_io import LakeIOManager, LakeResource
-from finpipe.errors import ConfigError
+from finpipe.errors import ConfigError, SourceError
 from finpipe.lib.registry import ModelRegistry
 from finpipe.lib.sources import AlphaVantageCsvDirectory, SourceChain, SyntheticSource
 from finpipe.lib.sources.alphavantage import AlphaVantageSource
 from finpipe.lib.synthetic import MarketConfig, SyntheticMarket, synthetic_market
+from finpipe.lib.universe import followed_universe
 from finpipe.lib.warehouse import Warehouse
 from finpipe.settings import Settings
 
@@ -37,6 +39,10 @@ class MarketResource(ConfigurableResource):
     sources: list[str] = Field(
         ["synthetic"], description="`synthetic`, `alphavantage` or `csv:<folder>`, in order"
     )
+    reference_sources: list[str] = Field(
+        [], description="sources `raw_prices` cross-checks closes against (same syntax)"
+    )
+    universe_file: str | None = Field(None, description="CSV of the followed tickers")
     alphavantage_api_key: str | None = Field(None, description="set from an EnvVar, never inline")
     seed: int = 7
     n_tickers: int = 50
@@ -56,8 +62,30 @@ class MarketResource(ConfigurableResource):
 
     def chain(self) -> SourceChain:
         """The configured price sources, in order of preference."""
+        return self._build(self.sources)
+
+    def reference_chain(self) -> SourceChain | None:
+        """The sources closes are cross-checked against, or None when there are none."""
+        return self._build(self.reference_sources) if self.reference_sources else None
+
+    def universe(self) -> pd.DataFrame:
+        """The followed tickers: the universe file when there is one, else all listed."""
+        path = Path(self.universe_file) if self.universe_file else None
+        return followed_universe(path, self.chain().universe())
+
+    def listed(self) -> pd.DataFrame:
+        """Every ticker any configured source lists (what `finpipe universe add` accepts)."""
+        frames = []
+        for source in self.chain().sources:
+            try:
+                frames.append(source.universe())
+            except SourceError:
+                continue  # a source that cannot list right now just adds nothing
+        return pd.concat(frames, ignore_index=True).drop_duplicates("ticker")
+
+    def _build(self, specs: list[str]) -> SourceChain:
         built = []
-        for spec in self.sources:
+        for spec in specs:
             kind, _, arg = spec.partition(":")
             if kind == "synthetic":
                 built.append(SyntheticSource(self.market()))
@@ -95,6 +123,10 @@ def _secret(variable: str, value: SecretStr | None) -> str | EnvVar | None:
     return EnvVar(variable) if os.environ.get(variable) == plain else plain
 
 
+def _list(specs: str) -> list[str]:
+    return [s.strip() for s in specs.split(",") if s.strip()]
+
+
 def build_resources(settings: Settings) -> dict[str, object]:
     """The resources of a deployment, from its settings."""
     return {
@@ -108,7 +140,9 @@ def build_resources(settings: Settings) -> dict[str, object]:
             url=_secret("FINPIPE_WAREHOUSE_URL", settings.warehouse_url) or settings.warehouse
         ),
         "market": MarketResource(
-            sources=[s.strip() for s in settings.market_sources.split(",") if s.strip()],
+            sources=_list(settings.market_sources),
+            reference_sources=_list(settings.reference_sources),
+            universe_file=str(settings.universe_path),
             alphavantage_api_key=_secret(
                 "FINPIPE_ALPHAVANTAGE_API_KEY", settings.alphavantage_api_key
             ),

@@ -17,7 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["adjusted_close", "event_factor"]
+__all__ = ["CORPORATE_ACTIONS_KEY", "adjusted_close", "corporate_actions", "event_factor"]
+
+CORPORATE_ACTIONS_KEY = "corporate_actions"  # raw_prices metadata: the events of each day
 
 
 def event_factor(close: pd.Series, dividend: pd.Series, split: pd.Series) -> pd.Series:
@@ -38,3 +40,23 @@ def adjusted_close(frame: pd.DataFrame) -> pd.Series:
         .transform(lambda s: s[::-1].cumsum()[::-1].shift(-1, fill_value=0.0))
     )
     return (ordered["close"] * np.exp(log_factor)).reindex(frame.index).rename("adjusted_close")
+
+
+def corporate_actions(raw: pd.DataFrame) -> dict[str, list[list[object]]]:
+    """The splits and dividends in a raw price frame, by day: `{"2020-08-31": [["AAPL",
+    4.0, 0.0]], ...}` (ticker, split coefficient, dividend), sorted, days without events
+    left out. Unparseable cells count as no event: cleaning quarantines those rows."""
+    if raw.empty:
+        return {}
+    split = pd.to_numeric(raw["split_coefficient"], errors="coerce").fillna(1.0)
+    dividend = pd.to_numeric(raw.get("dividend_amount", 0.0), errors="coerce")
+    dividend = pd.Series(dividend, index=raw.index).fillna(0.0)
+    events = (split != 1.0) | (dividend != 0.0)
+    dates = pd.to_datetime(raw["date"], errors="coerce").dt.strftime("%Y-%m-%d")
+    rows = pd.DataFrame(
+        {"date": dates, "ticker": raw["ticker"], "split": split, "dividend": dividend}
+    )[events & dates.notna()].sort_values(["date", "ticker"])
+    return {
+        day: group[["ticker", "split", "dividend"]].values.tolist()
+        for day, group in rows.groupby("date")
+    }

@@ -1,11 +1,25 @@
 """Ingestion: the universe and the daily raw prices, news and macro series."""
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pandas as pd
-from dagster import AssetExecutionContext, MetadataValue, Output, asset
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    MetadataValue,
+    Output,
+    asset,
+)
 
 from finpipe.defs.partitions import DAILY, closed_days, partition_dates
 from finpipe.defs.resources import MarketResource
+from finpipe.errors import SourceError
+from finpipe.lib.corporate_actions import CORPORATE_ACTIONS_KEY, corporate_actions
 from finpipe.lib.sources.synthetic import with_synthetic_provenance
+from finpipe.lib.vendor_check import CLOSE_TOLERANCE, close_disagreements
 
 
 def _daily_metadata(context: AssetExecutionContext, frame: pd.DataFrame) -> dict[str, object]:
@@ -25,13 +39,18 @@ def _daily_metadata(context: AssetExecutionContext, frame: pd.DataFrame) -> dict
 
 @asset(group_name="ingestion", kinds={"pandas", "parquet"})
 def universe(market: MarketResource) -> Output[pd.DataFrame]:
-    """The tickers the platform follows, with their names and sectors."""
-    frame = market.chain().universe()
+    """The tickers the platform follows, with their names and sectors: the universe file
+    that `finpipe universe add|remove` edits, or every ticker the price source lists."""
+    frame = market.universe()
     counts = frame["sector"].value_counts().rename_axis("sector").reset_index(name="tickers")
+    from_file = market.universe_file is not None and Path(market.universe_file).exists()
     return Output(
         frame,
         metadata={
             "tickers": MetadataValue.int(len(frame)),
+            "chosen_by": MetadataValue.text(
+                f"universe file {market.universe_file}" if from_file else "every listed ticker"
+            ),
             "by_sector": MetadataValue.md(counts.to_markdown(index=False)),
         },
     )
@@ -41,15 +60,63 @@ def universe(market: MarketResource) -> Output[pd.DataFrame]:
     group_name="ingestion",
     **DAILY,
     kinds={"pandas", "parquet"},
+    check_specs=[
+        AssetCheckSpec(
+            "cross_vendor_close",
+            asset="raw_prices",
+            description=f"Closes agree within {CLOSE_TOLERANCE:.1%} with the reference "
+            "sources (FINPIPE_REFERENCE_SOURCES) wherever both quote a ticker and day.",
+        )
+    ],
 )
 def raw_prices(
     context: AssetExecutionContext, market: MarketResource, universe: pd.DataFrame
-) -> Output[pd.DataFrame]:
+) -> Iterator[Output[pd.DataFrame] | AssetCheckResult]:
     """Daily OHLCV and corporate actions as the first answering vendor delivered them:
     unadjusted, faults included, each row with its vendor and fetch time."""
     start, end = partition_dates(context)
-    frame = market.chain().prices(universe["ticker"].tolist(), start, end)
-    return Output(frame, metadata=_daily_metadata(context, frame))
+    tickers = universe["ticker"].tolist()
+    frame = market.chain().prices(tickers, start, end)
+    actions = corporate_actions(frame)
+    yield Output(
+        frame,
+        metadata={
+            **_daily_metadata(context, frame),
+            # The restatement sensor compares these between materializations of a day.
+            CORPORATE_ACTIONS_KEY: MetadataValue.json(actions),
+        },
+    )
+    yield _cross_vendor_check(market, frame, tickers, start, end)
+
+
+def _cross_vendor_check(
+    market: MarketResource, frame: pd.DataFrame, tickers: list[str], start, end
+) -> AssetCheckResult:
+    reference = market.reference_chain()
+    if reference is None:
+        return AssetCheckResult(
+            passed=True, metadata={"compared": 0, "note": "no reference source configured"}
+        )
+    try:
+        other = reference.prices(tickers, start, end)
+    except SourceError as exc:
+        return AssetCheckResult(
+            passed=False,
+            severity=AssetCheckSeverity.WARN,
+            metadata={"compared": 0, "error": MetadataValue.text(str(exc)[:2000])},
+        )
+    compared, flagged = close_disagreements(frame, other)
+    return AssetCheckResult(
+        passed=flagged.empty,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "compared": MetadataValue.int(compared),
+            "disagreements": MetadataValue.int(len(flagged)),
+            "failure_cases": MetadataValue.md(
+                flagged.head(20).to_markdown(index=False, floatfmt=".4f")
+            ),
+        },
+    )
 
 
 @asset(
