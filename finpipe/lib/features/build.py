@@ -1,0 +1,95 @@
+"""The feature table: every registered feature for every ticker and day in a range.
+
+Features of day d use only rows dated d or earlier (each indicator looks back, none
+forward), so a day's features do not change when later data arrive. The matrices are
+gathered into one preallocated float block as they are computed, so memory stays at
+about the output plus a few (T, N) matrices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from finpipe.lib.calendar import trading_sessions
+from finpipe.lib.features.context import calendar_features, macro_features, news_features
+from finpipe.lib.features.panel import load_panel
+from finpipe.lib.features.registry import FEATURE_COLUMNS, SECTOR_COLUMNS, SECTORS
+from finpipe.lib.features.technical import technical_features
+
+__all__ = ["build_features", "empty_features", "next_day_target"]
+
+
+def empty_features() -> pd.DataFrame:
+    """A feature table without rows, with the right columns and dtypes."""
+    frame = pd.DataFrame(np.empty((0, len(FEATURE_COLUMNS))), columns=FEATURE_COLUMNS)
+    frame.insert(0, "date", pd.Series(dtype="datetime64[ns]"))
+    frame.insert(1, "ticker", pd.Series(dtype=object))
+    return frame
+
+
+def build_features(
+    prices: pd.DataFrame,
+    sentiment: pd.DataFrame,
+    macro: pd.DataFrame,
+    universe: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+) -> pd.DataFrame:
+    """Features for the days in [start, end] where a ticker has a price, sorted by (date,
+    ticker). Earlier rows of `prices` (the registry's lookback) only feed the windows."""
+    if prices.empty:
+        return empty_features()
+    p = load_panel(prices)
+    lo = p.dates.searchsorted(pd.Timestamp(start))
+    hi = p.dates.searchsorted(pd.Timestamp(end), side="right")
+    emitted = p.present[lo:hi]
+    flat = None if emitted.all() else np.flatnonzero(emitted)
+    n_rows = emitted.size if flat is None else len(flat)
+    if n_rows == 0:
+        return empty_features()
+    rows = np.arange(emitted.size) if flat is None else flat
+    day, ticker = np.divmod(rows, emitted.shape[1])
+    values = np.empty((len(FEATURE_COLUMNS), n_rows))
+    position = {name: i for i, name in enumerate(FEATURE_COLUMNS)}
+
+    def put(name: str, matrix: np.ndarray) -> None:
+        block = np.ascontiguousarray(matrix[lo:hi]).ravel()
+        values[position[name]] = block if flat is None else block[flat]
+
+    sectors = universe.set_index("ticker")["sector"].reindex(p.tickers)
+    sector_codes = pd.factorize(sectors, use_na_sentinel=False)[0]
+    for name, matrix in technical_features(p, sector_codes):
+        put(name, matrix)
+    for name, matrix in news_features(sentiment, p).items():
+        put(name, matrix)
+    per_day = {**macro_features(macro, p.dates), **calendar_features(p.dates)}
+    for name, series in per_day.items():
+        values[position[name]] = series[lo:hi][day]
+    for label, column in zip(SECTORS, SECTOR_COLUMNS, strict=True):
+        values[position[column]] = (sectors.to_numpy() == label).astype(float)[ticker]
+
+    frame = pd.DataFrame(values.T, columns=FEATURE_COLUMNS, copy=False)
+    frame.insert(0, "date", p.dates[lo:hi][day])
+    frame.insert(1, "ticker", p.tickers[ticker])
+    return frame
+
+
+def next_day_target(features: pd.DataFrame) -> pd.Series:
+    """The label: each ticker's next-session return, demeaned across tickers that day.
+
+    NaN where the next session is not in `features` (so the last day of a training
+    window never sees a price from beyond the window's cut-off).
+    """
+    if features.empty:
+        return pd.Series(dtype="float64", index=features.index, name="target")
+    ret = features.pivot(index="date", columns="ticker", values="ret_1d").sort_index()
+    # On the exchange calendar, so a missing day gives NaN rather than a later day's return.
+    ret = ret.reindex(trading_sessions(ret.index.min(), ret.index.max()))
+    nxt = ret.shift(-1)
+    nxt = nxt.sub(nxt.mean(axis=1), axis=0)
+    target = nxt.stack(future_stack=True).rename("target")
+    keys = pd.MultiIndex.from_frame(features[["date", "ticker"]])
+    return pd.Series(target.reindex(keys).to_numpy(), index=features.index, name="target")
