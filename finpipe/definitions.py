@@ -6,6 +6,7 @@ from dagster import Definitions, definitions, load_assets_from_modules
 
 from finpipe.defs.cleaning import assets as cleaning
 from finpipe.defs.delivery import assets as delivery
+from finpipe.defs.evaluation import assets as evaluation
 from finpipe.defs.features import assets as features
 from finpipe.defs.ingestion import assets as ingestion
 from finpipe.defs.ingestion.sensors import sensors
@@ -15,7 +16,7 @@ from finpipe.defs.resources import build_resources
 from finpipe.defs.schedules import jobs, schedules
 from finpipe.settings import Settings, get_settings
 
-STAGES = (ingestion, cleaning, features, modeling, monitoring, delivery)
+STAGES = (ingestion, cleaning, features, modeling, evaluation, monitoring, delivery)
 
 
 def build_definitions(settings: Settings) -> Definitions:

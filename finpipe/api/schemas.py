@@ -6,13 +6,33 @@ import datetime as dt
 
 import msgspec
 
-__all__ = ["Health", "Insight", "InsightsResponse", "Prediction", "PredictionsResponse"]
+__all__ = [
+    "Driver",
+    "Health",
+    "Insight",
+    "InsightsResponse",
+    "Prediction",
+    "PredictionsResponse",
+    "parse_drivers",
+]
 
 
 class Health(msgspec.Struct):
     status: str
     version: str
     warehouse: str
+
+
+class Driver(msgspec.Struct):
+    """A feature's SHAP contribution to one prediction (same unit as the prediction)."""
+
+    feature: str
+    contribution: float
+
+
+def parse_drivers(stored: str | None) -> list[Driver]:
+    """The drivers column as stored in the warehouse (JSON, or NULL for older rows)."""
+    return msgspec.json.decode(stored, type=list[Driver]) if stored else []
 
 
 class Insight(msgspec.Struct):
@@ -24,6 +44,7 @@ class Insight(msgspec.Struct):
     sector: str | None
     model_name: str
     model_version: str
+    drivers: list[Driver] = []
 
 
 class InsightsResponse(msgspec.Struct):
@@ -37,6 +58,7 @@ class Prediction(msgspec.Struct):
     prediction: float
     model_name: str
     model_version: str
+    drivers: list[Driver] = []
 
 
 class PredictionsResponse(msgspec.Struct):

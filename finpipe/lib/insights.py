@@ -7,7 +7,7 @@ import pandas as pd
 __all__ = ["INSIGHT_COLUMNS", "rank_insights"]
 
 INSIGHT_COLUMNS = ["date", "ticker", "rank", "score", "prediction", "direction", "sector",
-                   "model_name", "model_version"]  # fmt: skip
+                   "model_name", "model_version", "drivers"]  # fmt: skip
 
 
 def rank_insights(

@@ -43,6 +43,7 @@ predictions = sa.Table(
     sa.Column("model_name", sa.String(128), primary_key=True),
     sa.Column("model_version", sa.String(32), nullable=False),
     sa.Column("prediction", sa.Float, nullable=False),
+    sa.Column("drivers", sa.Text),  # JSON: the prediction's top SHAP contributions
 )
 
 insights = sa.Table(
@@ -57,6 +58,7 @@ insights = sa.Table(
     sa.Column("sector", sa.String(64)),
     sa.Column("model_name", sa.String(128), nullable=False),
     sa.Column("model_version", sa.String(32), nullable=False),
+    sa.Column("drivers", sa.Text),  # JSON: the prediction's top SHAP contributions
 )
 
 quarantine = sa.Table(

@@ -7,11 +7,14 @@ from finpipe.api.app import create_app
 from finpipe.lib.warehouse import Warehouse, insights, predictions
 
 
+DRIVERS = '[{"feature": "ret_5d", "contribution": 0.004}, {"feature": "news_tone", "contribution": -0.001}]'
+
+
 def _seed(wh: Warehouse) -> None:
     for day in (dt.date(2024, 3, 1), dt.date(2024, 3, 4)):
         wh.upsert(insights, [dict(date=day, ticker=t, rank=r, score=1.0 - r, prediction=0.01 / r,
                                   direction="long" if r == 1 else "short", sector="Energy",
-                                  model_name="m", model_version="7")
+                                  model_name="m", model_version="7", drivers=DRIVERS if r == 1 else None)
                              for r, t in ((1, "AAA"), (2, "BBB"))])  # fmt: skip
         wh.upsert(predictions, [dict(date=day, ticker="AAA", model_name="m", model_version="7",
                                      prediction=0.01)])  # fmt: skip
@@ -40,6 +43,11 @@ def test_latest_insights_are_the_newest_day_by_rank(client):
     assert body["date"] == "2024-03-04" and body["count"] == 2
     assert [i["ticker"] for i in body["insights"]] == ["AAA", "BBB"]
     assert body["insights"][0]["model_version"] == "7"
+    assert body["insights"][0]["drivers"] == [
+        {"feature": "ret_5d", "contribution": 0.004},
+        {"feature": "news_tone", "contribution": -0.001},
+    ]
+    assert body["insights"][1]["drivers"] == []  # rows published before drivers existed
 
 
 def test_predictions_of_a_ticker_newest_first(client):

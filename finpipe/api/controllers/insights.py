@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, get
 
-from finpipe.api.schemas import Insight, InsightsResponse
+from finpipe.api.schemas import Insight, InsightsResponse, parse_drivers
 from finpipe.errors import NotFoundError
 from finpipe.lib.warehouse import Warehouse, latest_insights
 
@@ -26,5 +26,8 @@ class InsightsController(Controller):
         if frame.empty:
             raise NotFoundError("no insights are published yet: materialize the insights asset")
         rows = frame[list(_FIELDS)].to_dict("records")
-        items = [msgspec.convert(row, Insight) for row in rows]
+        items = [
+            msgspec.convert({**row, "drivers": parse_drivers(row["drivers"])}, Insight)
+            for row in rows
+        ]
         return InsightsResponse(date=frame["date"].iloc[0], count=len(items), insights=items)

@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import Parameter
 
-from finpipe.api.schemas import Prediction, PredictionsResponse
+from finpipe.api.schemas import Prediction, PredictionsResponse, parse_drivers
 from finpipe.errors import NotFoundError
 from finpipe.lib.warehouse import Warehouse, ticker_predictions
 
@@ -39,6 +39,7 @@ class PredictionsController(Controller):
                 prediction=float(r.prediction),
                 model_name=r.model_name,
                 model_version=str(r.model_version),
+                drivers=parse_drivers(r.drivers),
             )  # fmt: skip
             for r in frame.itertuples()
         ]

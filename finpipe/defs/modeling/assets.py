@@ -28,6 +28,7 @@ from finpipe.defs.partitions import (
 )
 from finpipe.defs.resources import RegistryResource, WarehouseResource
 from finpipe.errors import NoModelError
+from finpipe.lib.explain import top_drivers
 from finpipe.lib.features import FEATURE_COLUMNS
 from finpipe.lib.modeling import (
     ModelParams,
@@ -143,7 +144,8 @@ def predictions(
     warehouse: WarehouseResource,
 ) -> Output[pd.DataFrame]:
     """Each ticker's predicted next-day relative return, from the latest model version
-    trained strictly before that day (never a model that saw the day)."""
+    trained strictly before that day (never a model that saw the day), with its top three
+    drivers (SHAP contributions)."""
     reg = registry.registry()
     versions = reg.versions()
     parts, missing = [], []
@@ -155,6 +157,7 @@ def predictions(
             continue
         booster = reg.load(version)
         scores = booster.predict(xgb.DMatrix(rows[FEATURE_COLUMNS]))
+        drivers = top_drivers(booster, rows[FEATURE_COLUMNS])
         parts.append(
             pd.DataFrame(
                 {
@@ -163,10 +166,11 @@ def predictions(
                     "prediction": scores.astype("float64"),
                     "model_name": reg.name,
                     "model_version": version.version,
+                    "drivers": drivers,
                 }
             )  # fmt: skip
         )
-    columns = ["date", "ticker", "prediction", "model_name", "model_version"]
+    columns = ["date", "ticker", "prediction", "model_name", "model_version", "drivers"]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     warehouse.get().replace_days(
         predictions_table,
