@@ -66,10 +66,18 @@ def build_features(
     for name, matrix in news_features(sentiment, p).items():
         put(name, matrix)
     per_day = {**macro_features(macro, p.dates), **calendar_features(p.dates)}
+    per_ticker = {c: (sectors.to_numpy() == label).astype(float)
+                  for label, c in zip(SECTORS, SECTOR_COLUMNS, strict=True)}  # fmt: skip
     for name, series in per_day.items():
-        values[position[name]] = series[lo:hi][day]
-    for label, column in zip(SECTORS, SECTOR_COLUMNS, strict=True):
-        values[position[column]] = (sectors.to_numpy() == label).astype(float)[ticker]
+        if flat is None:  # every (day, ticker) is a row: broadcast instead of gathering
+            values[position[name]].reshape(emitted.shape)[:] = series[lo:hi, None]
+        else:
+            values[position[name]] = series[lo:hi][day]
+    for name, series in per_ticker.items():
+        if flat is None:
+            values[position[name]].reshape(emitted.shape)[:] = series[None, :]
+        else:
+            values[position[name]] = series[ticker]
 
     frame = pd.DataFrame(values.T, columns=FEATURE_COLUMNS, copy=False)
     frame.insert(0, "date", p.dates[lo:hi][day])

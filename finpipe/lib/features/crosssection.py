@@ -10,7 +10,7 @@ import numpy as np
 
 from finpipe.lib.features.indicators import rolling_sum
 
-__all__ = ["group_mean", "rolling_beta", "xs_mean", "xs_rank"]
+__all__ = ["group_mean", "rolling_beta", "xs_mean", "xs_rank", "xs_zscore"]
 
 
 def xs_mean(x: np.ndarray) -> np.ndarray:
@@ -22,13 +22,25 @@ def xs_mean(x: np.ndarray) -> np.ndarray:
         return total / count
 
 
-def group_mean(x: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each ticker's group mean of the day (groups: an integer code per column), (T, N)."""
+def xs_zscore(x: np.ndarray) -> np.ndarray:
+    """(x - the day's mean) / the day's standard deviation, over tickers with a value."""
+    valid = ~np.isnan(x)
+    count = valid.sum(axis=1, keepdims=True)
+    centred = x - xs_mean(x)
+    squares = np.where(valid, centred * centred, 0.0).sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(squares / (count - 1))
+        return np.where(sd > 0, centred / sd, np.nan)
+
+
+def group_mean(x: np.ndarray, groups: np.ndarray, spread: bool = True) -> np.ndarray:
+    """Each ticker's group mean of the day (groups: an integer code per column), (T, N);
+    `spread=False`: the (T, G) group means."""
     onehot = (groups[:, None] == np.arange(groups.max(initial=-1) + 1)[None, :]).astype(float)
     valid = ~np.isnan(x)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = (np.where(valid, x, 0.0) @ onehot) / (valid.astype(float) @ onehot)
-    return means[:, groups]
+    return means[:, groups] if spread else means
 
 
 def xs_rank(x: np.ndarray) -> np.ndarray:
@@ -36,28 +48,39 @@ def xs_rank(x: np.ndarray) -> np.ndarray:
     order = np.argsort(x, axis=1)  # NaN sort last
     ranked = np.take_along_axis(x, order, axis=1)
     n_cols = x.shape[1]
-    idx = np.broadcast_to(np.arange(n_cols), x.shape)
-    new = np.ones(x.shape, bool)
-    new[:, 1:] = ranked[:, 1:] != ranked[:, :-1]
-    first = np.maximum.accumulate(np.where(new, idx, 0), axis=1)
-    end = np.ones(x.shape, bool)
-    end[:, :-1] = new[:, 1:]
-    last = np.minimum.accumulate(np.where(end, idx, n_cols - 1)[:, ::-1], axis=1)[:, ::-1]
+    idx = np.broadcast_to(np.arange(n_cols, dtype=np.float64), x.shape)
+    tied = ranked[:, 1:] == ranked[:, :-1]
+    position = idx
+    if tied.any():  # mean of the first and last position of each run of equal values
+        new = np.ones(x.shape, bool)
+        new[:, 1:] = ~tied
+        first = np.maximum.accumulate(np.where(new, idx, 0.0), axis=1)
+        end = np.ones(x.shape, bool)
+        end[:, :-1] = new[:, 1:]
+        last = np.minimum.accumulate(np.where(end, idx, n_cols - 1.0)[:, ::-1], axis=1)[:, ::-1]
+        position = (first + last) / 2.0
     count = (~np.isnan(x)).sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        pct = np.where(count > 1, (first + last) / 2.0 / (count - 1), 0.5)
+        pct = np.where(count > 1, position / (count - 1), 0.5)
+    pct[np.isnan(ranked)] = np.nan
     out = np.empty_like(x)
-    np.put_along_axis(out, order, np.where(np.isnan(ranked), np.nan, pct), axis=1)
+    np.put_along_axis(out, order, pct, axis=1)
     return out
 
 
-def rolling_beta(y: np.ndarray, x: np.ndarray, w: int) -> np.ndarray:
-    """Slope of y on x over the trailing w rows where both exist (TA-Lib BETA(x, y) on the
-    returns): cov(x, y) / var(x); NaN until w pairs exist."""
-    both = ~(np.isnan(x) | np.isnan(y))
-    xv, yv = np.where(both, x, np.nan), np.where(both, y, np.nan)
-    sx, sy = rolling_sum(xv, w), rolling_sum(yv, w)
-    sxy, sxx = rolling_sum(xv * yv, w), rolling_sum(xv * xv, w)
+def rolling_beta(
+    y: np.ndarray, x: np.ndarray, w: int, groups: np.ndarray | None = None
+) -> np.ndarray:
+    """Slope of y on x over the trailing w rows (TA-Lib BETA(x, y) on the returns):
+    cov(x, y) / var(x), NaN until w values of y exist.
+
+    y (T, N) is gap-free after each column's start; x is gap-free, (T, 1) for one
+    series or (T, G) with `groups` giving each column of y its series."""
+    xy = x if groups is None else x[:, groups]
+    sxy, sy = rolling_sum(y * xy, w), rolling_sum(y, w)
+    sx, sxx = rolling_sum(x, w), rolling_sum(x * x, w)
+    if groups is not None:
+        sx, sxx = sx[:, groups], sxx[:, groups]
     with np.errstate(invalid="ignore", divide="ignore"):
         den = w * sxx - sx * sx
         return np.where(np.abs(den) > 1e-300, (w * sxy - sx * sy) / den, np.nan)

@@ -20,8 +20,10 @@ import numpy as np
 from scipy import ndimage, signal
 
 __all__ = [
+    "Rolling",
     "atr",
     "bollinger_pctb",
+    "change",
     "ema",
     "first_valid",
     "macd",
@@ -55,44 +57,107 @@ def shift(x: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _window_sums(x: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sum of the non-NaN values and their count over the trailing w rows."""
-    valid = ~np.isnan(x)
-    out = []
-    for values in (np.where(valid, x, 0.0), valid.astype(np.float64)):
-        c = np.cumsum(values, axis=0)
-        c[w:] -= c[:-w].copy()
-        out.append(c)
-    return out[0], out[1]
+def change(x: np.ndarray, k: int) -> np.ndarray:
+    """x / x[k rows earlier] - 1 (TA-Lib ROCP), NaN on the first k rows."""
+    out = np.full_like(x, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.divide(x[k:], x[:-k], out=out[k:])
+    out[k:] -= 1.0
+    return out
+
+
+def _cumulative(values: np.ndarray) -> np.ndarray:
+    """Cumulative sums down the columns with a leading row of zeros, (T + 1, N)."""
+    out = np.zeros((len(values) + 1, values.shape[1]))
+    np.cumsum(values, axis=0, out=out[1:])
+    return out
+
+
+def _trailing(c: np.ndarray, w: int) -> np.ndarray:
+    """Trailing w-row sums from cumulative sums with a leading zero row."""
+    out = c[1:].copy()
+    out[w:] -= c[1:-w]
+    return out
+
+
+class Rolling:
+    """Trailing-window statistics of one matrix from one cumulative sum, so every further
+    window costs a subtraction. Each column is centred on its first value (sums of squares
+    of prices in the thousands cancel far less); NaN values are left out."""
+
+    def __init__(self, x: np.ndarray) -> None:
+        missing = np.isnan(x)
+        self.start = np.where(missing.all(axis=0), len(x), missing.argmin(axis=0))
+        self.anchor = np.nan_to_num(x[np.minimum(self.start, len(x) - 1), np.arange(x.shape[1])])
+        self._values = x - self.anchor
+        self._values[missing] = 0.0
+        self._sum = _cumulative(self._values)
+        self._squares: np.ndarray | None = None
+        gap_free = (missing.sum(axis=0) == self.start).all()
+        self._count = None if gap_free else _cumulative((~missing).astype(np.float64))
+
+    def _counted(self, w: int, min_periods: int | None) -> tuple[np.ndarray | int, np.ndarray]:
+        """Values per window (a matrix, or w when every kept window is full) and the
+        mask of windows with fewer than `min_periods` values."""
+        need = min_periods or w
+        if self._count is None:  # gap-free after the start: count by row number
+            rows = np.arange(len(self._values))[:, None]
+            if need >= w:
+                return w, rows < self.start + (w - 1)
+            count = np.clip(rows - self.start + 1, 0, w).astype(np.float64)
+        else:
+            count = _trailing(self._count, w)
+        return count, count < need
+
+    def sum(self, w: int, min_periods: int | None = None) -> np.ndarray:
+        """Trailing w-row sum; NaN where fewer than `min_periods` (default w) values exist."""
+        count, short = self._counted(w, min_periods)
+        total = _trailing(self._sum, w)
+        total += count * self.anchor
+        total[short] = np.nan
+        return total
+
+    def mean(self, w: int, min_periods: int | None = None) -> np.ndarray:
+        """Trailing w-row mean (TA-Lib SMA when min_periods = w)."""
+        count, short = self._counted(w, min_periods)
+        mean = _trailing(self._sum, w)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean /= count
+        mean += self.anchor
+        mean[short] = np.nan
+        return mean
+
+    def std(self, w: int, ddof: int = 1, min_periods: int | None = None) -> np.ndarray:
+        """Trailing w-row standard deviation (ddof=0 is TA-Lib's STDDEV)."""
+        if self._squares is None:
+            self._squares = _cumulative(self._values * self._values)
+        count, short = self._counted(w, max(min_periods or w, ddof + 1))
+        total = _trailing(self._sum, w)
+        var = _trailing(self._squares, w)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total *= total
+            total /= count
+            var -= total
+            var /= count - ddof
+        np.maximum(var, 0.0, out=var)
+        np.sqrt(var, out=var)
+        var[short] = np.nan
+        return var
 
 
 def rolling_sum(x: np.ndarray, w: int, min_periods: int | None = None) -> np.ndarray:
     """Trailing w-row sum; NaN where fewer than `min_periods` (default w) values exist."""
-    total, count = _window_sums(x, w)
-    return np.where(count >= (w if min_periods is None else min_periods), total, np.nan)
+    return Rolling(x).sum(w, min_periods)
 
 
 def rolling_mean(x: np.ndarray, w: int, min_periods: int | None = None) -> np.ndarray:
     """Trailing w-row mean of the non-NaN values (TA-Lib SMA when min_periods = w)."""
-    total, count = _window_sums(x, w)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count >= (w if min_periods is None else min_periods), total / count, np.nan)
+    return Rolling(x).mean(w, min_periods)
 
 
 def rolling_std(x: np.ndarray, w: int, ddof: int = 1, min_periods: int | None = None) -> np.ndarray:
-    """Trailing w-row standard deviation (ddof=0 is TA-Lib's STDDEV).
-
-    Each column is centred on its first value first: the variance is shift-invariant and
-    the sums of squares then cancel far less (prices in the thousands)."""
-    start = first_valid(x)
-    anchor = x[np.minimum(start, len(x) - 1), np.arange(x.shape[1])]
-    z = x - np.nan_to_num(anchor)
-    total, count = _window_sums(z, w)
-    squares, _ = _window_sums(z * z, w)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var = (squares - total * total / count) / (count - ddof)
-    ok = count >= (w if min_periods is None else max(min_periods, ddof + 1))
-    return np.where(ok, np.sqrt(np.maximum(var, 0.0)), np.nan)
+    """Trailing w-row standard deviation (ddof=0 is TA-Lib's STDDEV)."""
+    return Rolling(x).std(w, ddof, min_periods)
 
 
 def _rolling_extreme(x: np.ndarray, w: int, fn, fill: float) -> np.ndarray:
@@ -111,30 +176,44 @@ def rolling_min(x: np.ndarray, w: int) -> np.ndarray:
     return _rolling_extreme(x, w, ndimage.minimum_filter1d, np.inf)
 
 
-def _smooth(x: np.ndarray, alpha: float, n: int, offset: int, window: int | None) -> np.ndarray:
+def _smooth(
+    x: np.ndarray, alpha: float, n: int, offset: int, window: int | None,
+    sma: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
     """y = alpha·x + (1 - alpha)·y[-1], seeded at row first_valid + offset with the mean of
     the n values ending there; NaN before. `window`: restart W rows before each day."""
     t_len = len(x)
-    seed_row = first_valid(x) + offset
-    sma = rolling_mean(x, n)
+    start = first_valid(x)
+    seed_row = start + offset
+    sma = rolling_mean(x, n) if sma is None else sma
     rows = np.arange(t_len)[:, None]
-    u = np.where(rows > seed_row, np.nan_to_num(x), 0.0)
+    u = np.nan_to_num(x)
+    before = rows <= seed_row
+    u[before] = 0.0
     cols = np.flatnonzero(seed_row < t_len)
     # lfilter starts from zero: an impulse of seed/alpha on the seed row sets y to the seed.
     u[seed_row[cols], cols] = sma[seed_row[cols], cols] / alpha
     y = signal.lfilter([alpha], [1.0, alpha - 1.0], u, axis=0)
-    y[rows < seed_row] = np.nan
-    if window is not None and window < t_len:
-        # Seeded at row d - lag instead: the full recursion minus the decayed seed gap.
-        lag = window - 1 - offset
-        restarted = y - (1.0 - alpha) ** lag * (shift(y, lag) - shift(sma, lag))
-        y = np.where(rows >= seed_row - offset + window, restarted, y)
+    y[before] = np.nan
+    y[seed_row[cols], cols] = sma[seed_row[cols], cols] * 1.0
+    lag = t_len if window is None else window - 1 - offset
+    decay = (1.0 - alpha) ** lag
+    if lag < t_len and decay > 1e-17:  # else the restart changes nothing
+        # Seeded `lag` rows back instead: the full recursion minus the decayed seed gap.
+        gap = y[:-lag] - sma[:-lag]
+        gap *= decay
+        gap[rows[lag:] < start + window] = 0.0
+        y[lag:] -= gap
     return y
 
 
-def ema(x: np.ndarray, n: int, offset: int | None = None, window: int | None = None) -> np.ndarray:
-    """TA-Lib EMA(n): k = 2/(n+1), seeded with the SMA of the first n values."""
-    return _smooth(x, 2.0 / (n + 1), n, n - 1 if offset is None else offset, window)
+def ema(
+    x: np.ndarray, n: int, offset: int | None = None, window: int | None = None,
+    sma: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """TA-Lib EMA(n): k = 2/(n+1), seeded with the SMA of the first n values (`sma`: that
+    SMA if the caller has it)."""
+    return _smooth(x, 2.0 / (n + 1), n, n - 1 if offset is None else offset, window, sma)
 
 
 def wilder(x: np.ndarray, n: int, window: int | None = None) -> np.ndarray:
@@ -169,9 +248,12 @@ def macd(
     return line, sig, line - sig
 
 
-def bollinger_pctb(close: np.ndarray, n: int = 20, k: float = 2.0) -> np.ndarray:
+def bollinger_pctb(
+    close: np.ndarray, n: int = 20, k: float = 2.0, stats: Rolling | None = None
+) -> np.ndarray:
     """%B of TA-Lib BBANDS(n, k, k, SMA): where the close sits between the bands (0..1)."""
-    mid, sd = rolling_mean(close, n), rolling_std(close, n, ddof=0)
+    stats = Rolling(close) if stats is None else stats
+    mid, sd = stats.mean(n), stats.std(n, ddof=0)
     lower, upper = mid - k * sd, mid + k * sd
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(upper > lower, (close - lower) / (upper - lower), np.nan)

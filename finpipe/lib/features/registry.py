@@ -35,7 +35,8 @@ RETURN_HORIZONS = (1, 5, 20)
 BETA_WINDOW = 60
 YEAR = 252  # sessions in the 52-week high/low
 TONE_WINDOW = 20
-RANKED = ("ret_5d", "ret_20d", "vol_20d", "rsi_14", "volume_z_20")
+RANKED = ("ret_5d", "ret_20d", "rsi_14")  # percentile ranks per day: robust to outliers
+Z_SCORED = ("vol_20d", "volume_z_20")  # z-scores per day
 # The eleven GICS sectors, fixed so the one-hot columns are the same in every partition.
 SECTORS = (
     "Communication Services", "Consumer Discretionary", "Consumer Staples", "Energy",
@@ -105,6 +106,8 @@ def _registry() -> list[Feature]:
     lookbacks = {f.name: f.lookback for f in feats}
     feats += [Feature(f"xs_rank_{name}", "cross-section", lookbacks[name],
                       f"percentile rank of {name} among the day's tickers, 0..1") for name in RANKED]  # fmt: skip
+    feats += [Feature(f"xs_z_{name}", "cross-section", lookbacks[name],
+                      f"z-score of {name} among the day's tickers") for name in Z_SCORED]  # fmt: skip
     feats += [
         Feature("news_tone", "news", 0, "mean headline tone of the day (0 without news)"),
         Feature("news_tone_xs", "news", 0, "news_tone minus the day's cross-sectional mean"),

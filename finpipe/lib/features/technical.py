@@ -12,7 +12,13 @@ from collections.abc import Iterator
 import numpy as np
 
 from finpipe.lib.features import indicators as ind
-from finpipe.lib.features.crosssection import group_mean, rolling_beta, xs_mean, xs_rank
+from finpipe.lib.features.crosssection import (
+    group_mean,
+    rolling_beta,
+    xs_mean,
+    xs_rank,
+    xs_zscore,
+)
 from finpipe.lib.features.panel import Panel
 from finpipe.lib.features.registry import (
     BETA_WINDOW,
@@ -23,6 +29,7 @@ from finpipe.lib.features.registry import (
     VOL_WINDOWS,
     VOLUME_WINDOWS,
     YEAR,
+    Z_SCORED,
 )
 
 __all__ = ["technical_features"]
@@ -33,46 +40,61 @@ def _on_traded(p: Panel, x: np.ndarray) -> np.ndarray:
     return np.where(p.present, x, np.nan)
 
 
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den - 1, written over `den` (one buffer fewer on 2.8M-cell matrices)."""
+    np.divide(num, den, out=den)
+    den -= 1.0
+    return den
+
+
 def technical_features(p: Panel, sectors: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
     """(name, (T, N) matrix) pairs; `sectors` is an integer sector code per ticker."""
     window, close = RECURSIVE_WINDOW, p.close
     ranked: dict[str, np.ndarray] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
-        daily = close / ind.shift(close, 1) - 1.0  # index return: 0 on missing/filled days
+        daily = ind.change(close, 1)  # index return: 0 on missing/filled days
         for h in RETURN_HORIZONS:
-            ret = p.ret if h == 1 else close / ind.shift(close, h) - 1.0
+            ret = p.ret if h == 1 else ind.change(close, h)
             traded = _on_traded(p, ret)
             yield f"ret_{h}d", ret
             yield f"ret_{h}d_sector_rel", traded - group_mean(traded, sectors)
             if h == 1:
                 yield "ret_1d_xs", traded - xs_mean(traded)
             ranked[f"ret_{h}d"] = traded
+        prices = ind.Rolling(close)  # one cumulative sum for every SMA and the bands
         for n in MA_WINDOWS:
-            yield f"sma_ratio_{n}", close / ind.rolling_mean(close, n) - 1.0
-            yield f"ema_ratio_{n}", close / ind.ema(close, n, window=window) - 1.0
+            sma = prices.mean(n)
+            yield f"ema_ratio_{n}", _ratio(close, ind.ema(close, n, window=window, sma=sma))
+            yield f"sma_ratio_{n}", _ratio(close, sma)
         line, signal, hist = ind.macd(close, window=window)
-        yield "macd_line", line / close
-        yield "macd_signal", signal / close
-        yield "macd_hist", hist / close
+        for name, value in (("macd_line", line), ("macd_signal", signal), ("macd_hist", hist)):
+            value /= close
+            yield name, value
         ranked["rsi_14"] = ind.rsi(close, 14, window=window)
         yield "rsi_14", ranked["rsi_14"]
-        yield "bb_pctb_20", ind.bollinger_pctb(close, 20, 2.0)
-        yield "atr_14", ind.atr(p.high, p.low, close, 14, window=window) / close
+        yield "bb_pctb_20", ind.bollinger_pctb(close, 20, 2.0, prices)
+        atr = ind.atr(p.high, p.low, close, 14, window=window)
+        atr /= close
+        yield "atr_14", atr
+        returns = ind.Rolling(daily)
         for n in VOL_WINDOWS:
-            ranked[f"vol_{n}d"] = ind.rolling_std(daily, n, ddof=1)
+            ranked[f"vol_{n}d"] = returns.std(n, ddof=1)
             yield f"vol_{n}d", ranked[f"vol_{n}d"]
         yield "range_hl", p.range_hl
+        volumes = ind.Rolling(p.log_volume)
         for n in VOLUME_WINDOWS:
-            mean = ind.rolling_mean(p.log_volume, n, min_periods=n // 2)
-            sd = ind.rolling_std(p.log_volume, n, ddof=1, min_periods=n // 2)
+            mean = volumes.mean(n, min_periods=n // 2)
+            sd = volumes.std(n, ddof=1, min_periods=n // 2)
             ranked[f"volume_z_{n}"] = np.where(sd > 0, (p.log_volume - mean) / sd, np.nan)
             yield f"volume_z_{n}", ranked[f"volume_z_{n}"]
-        yield "dist_52w_high", close / ind.rolling_max(p.high, YEAR) - 1.0
-        yield "dist_52w_low", close / ind.rolling_min(p.low, YEAR) - 1.0
-        market = np.nan_to_num(xs_mean(_on_traded(p, p.ret)))
-        yield f"beta_mkt_{BETA_WINDOW}", rolling_beta(daily, np.broadcast_to(market, daily.shape),
-                                                      BETA_WINDOW)  # fmt: skip
-        sector = np.nan_to_num(group_mean(_on_traded(p, p.ret), sectors))
-        yield f"beta_sector_{BETA_WINDOW}", rolling_beta(daily, sector, BETA_WINDOW)
+        yield "dist_52w_high", _ratio(close, ind.rolling_max(p.high, YEAR))
+        yield "dist_52w_low", _ratio(close, ind.rolling_min(p.low, YEAR))
+        traded_ret = _on_traded(p, p.ret)
+        market = np.nan_to_num(xs_mean(traded_ret))
+        yield f"beta_mkt_{BETA_WINDOW}", rolling_beta(daily, market, BETA_WINDOW)
+        sector = np.nan_to_num(group_mean(traded_ret, sectors, spread=False))
+        yield f"beta_sector_{BETA_WINDOW}", rolling_beta(daily, sector, BETA_WINDOW, sectors)
         for name in RANKED:
             yield f"xs_rank_{name}", xs_rank(_on_traded(p, ranked[name]))
+        for name in Z_SCORED:
+            yield f"xs_z_{name}", xs_zscore(_on_traded(p, ranked[name]))
