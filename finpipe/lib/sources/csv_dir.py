@@ -1,7 +1,12 @@
-"""A folder of vendor CSV files, one per ticker, in Alpha Vantage's daily-adjusted layout:
+"""Folders of vendor CSV files, one `<TICKER>.csv` per ticker, in two layouts:
 
-    timestamp,open,high,low,close,adjusted_close,volume,dividend_amount,split_coefficient
+- `AlphaVantageCsvDirectory`: Alpha Vantage's daily-adjusted export, raw prices,
+  `timestamp,open,high,low,close,adjusted_close,volume,dividend_amount,split_coefficient`;
+- `OhlcvCsvDirectory`: yfinance's export, `Date,Open,High,Low,Close,Volume` with optional
+  `Dividends` and `Stock Splits` (0 means no split).
 
+Rows whose values do not parse are kept: cleaning quarantines them with a reason. A file
+that cannot be read or lacks a column is a `SourceError`, so the chain can fail over.
 Sectors come from the S&P 500 constituents reference shipped with finpipe.
 """
 
@@ -17,8 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 from finpipe.errors import SourceError
+from finpipe.lib.sources.base import RAW_PRICE_COLUMNS
+from finpipe.lib.sources.frames import unadjust_splits
 
-__all__ = ["AlphaVantageCsvDirectory", "constituents"]
+__all__ = ["AlphaVantageCsvDirectory", "OhlcvCsvDirectory", "constituents"]
 
 
 @lru_cache(maxsize=1)
@@ -29,28 +36,46 @@ def constituents() -> pd.DataFrame:
     return frame.rename(columns={"Symbol": "ticker", "Name": "name", "Sector": "sector"})
 
 
-@lru_cache(maxsize=256)
-def _read(path: Path, mtime: float) -> pd.DataFrame:
+def _read_csv(path: Path, **options) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, engine="pyarrow")
+        return pd.read_csv(path, **options)
     except (OSError, ValueError) as exc:
         raise SourceError(f"cannot read {path}: {exc}") from exc
-    if "timestamp" not in frame.columns:
-        raise SourceError(f"{path} has no `timestamp` column (found {list(frame.columns)})")
-    frame = frame.rename(columns={"timestamp": "date"})
-    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
-    return frame.sort_values("date", kind="stable").drop(
-        columns=["adjusted_close"], errors="ignore"
-    )
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], path: Path) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SourceError(f"{path} lacks columns {missing} (found {list(frame.columns)})")
+
+
+def _optional(
+    frame: pd.DataFrame, column: str, default: float, none: float | None = None
+) -> pd.Series:
+    """An optional event column: absent or blank means `default`, as does the value `none`;
+    a cell that does not parse is kept as delivered, for cleaning to quarantine."""
+    raw = frame[column] if column in frame else pd.Series(default, index=frame.index)
+    number = pd.to_numeric(raw, errors="coerce")
+    number = number.mask(number == none, default) if none is not None else number
+    return number.where(number.notna() | raw.isna(), raw).fillna(default)
 
 
 @dataclass(frozen=True)
-class AlphaVantageCsvDirectory:
+class _CsvDirectory:
+    """What both layouts share: file lookup, universe, caching by mtime, range filtering."""
+
     root: Path
-    name: str = "alphavantage-csv"
+
+    def _load(self, path: Path) -> pd.DataFrame:
+        """The file as (date, open, …, split_coefficient) rows, dates parsed, any order."""
+        raise NotImplementedError
 
     def _path(self, ticker: str) -> Path:
         return self.root / f"{ticker}.csv"
+
+    @lru_cache(maxsize=256)  # noqa: B019 - instances are few, frozen and long-lived
+    def _cached(self, path: Path, mtime: float) -> pd.DataFrame:
+        return self._load(path).sort_values("date", kind="stable")
 
     def universe(self) -> pd.DataFrame:
         tickers = sorted(p.stem for p in self.root.glob("*.csv"))
@@ -73,15 +98,58 @@ class AlphaVantageCsvDirectory:
         for ticker in tickers:
             path = self._path(ticker)
             stat = path.stat()
-            frame = _read(path, stat.st_mtime)
+            frame = self._cached(path, stat.st_mtime)
             in_range = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
-            # Rows whose date does not parse are kept: cleaning quarantines them with a reason.
-            frame = frame[in_range | frame["date"].isna()]
+            frame = frame[in_range | frame["date"].isna()]  # undated rows go to quarantine
+            fetched_at = pd.Timestamp(stat.st_mtime, unit="s").floor("s")
             frames.append(
                 frame.assign(
                     ticker=ticker,
-                    vendor=self.name,
-                    fetched_at=pd.Timestamp(stat.st_mtime, unit="s").floor("s"),
+                    vendor=self.name,  # type: ignore[attr-defined]
+                    vendor_symbol=ticker,
+                    fetched_at=fetched_at,
                 )
             )
-        return pd.concat(frames, ignore_index=True)
+        return pd.concat(frames, ignore_index=True)[RAW_PRICE_COLUMNS]
+
+
+@dataclass(frozen=True)
+class AlphaVantageCsvDirectory(_CsvDirectory):
+    name: str = "alphavantage-csv"
+
+    def _load(self, path: Path) -> pd.DataFrame:
+        frame = _read_csv(path, engine="pyarrow")
+        _require(frame, ["timestamp", *RAW_PRICE_COLUMNS[2:9]], path)
+        frame = frame.rename(columns={"timestamp": "date"})
+        frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+        return frame
+
+
+_OHLCV = {"Date": "date", "Open": "open", "High": "high", "Low": "low", "Close": "close",
+          "Volume": "volume", "Dividends": "dividend_amount", "Stock Splits": "split_coefficient"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OhlcvCsvDirectory(_CsvDirectory):
+    """yfinance's `history(auto_adjust=False).to_csv()` layout. Its prices and dividends are
+    split-adjusted (as Yahoo serves them), so by default they are un-adjusted with the
+    file's own `Stock Splits` column, which must then run to the export date; set
+    `split_adjusted=False` for files that hold prices as traded. (`auto_adjust=True`
+    exports are dividend-adjusted too, which no column lets us undo: do not use them.)"""
+
+    name: str = "ohlcv-csv"
+    split_adjusted: bool = True
+
+    def _load(self, path: Path) -> pd.DataFrame:
+        frame = _read_csv(path, dtype={"Date": str})
+        _require(frame, list(_OHLCV)[:6], path)
+        frame = frame.rename(columns=_OHLCV)
+        # yfinance writes exchange-local midnights with an offset ("2020-08-31 00:00:00-04:00"):
+        # the local date is the first ten characters.
+        frame["date"] = pd.to_datetime(frame["date"].str[:10], format="%Y-%m-%d", errors="coerce")
+        frame["dividend_amount"] = _optional(frame, "dividend_amount", default=0.0)
+        frame["split_coefficient"] = _optional(frame, "split_coefficient", default=1.0, none=0.0)
+        if not self.split_adjusted:
+            return frame
+        events = frame.loc[frame["split_coefficient"] != 1.0]
+        return unadjust_splits(frame, events.set_index("date")["split_coefficient"])

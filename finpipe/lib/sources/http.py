@@ -7,14 +7,14 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 import httpx
 
 from finpipe.errors import SourceError
 
-__all__ = ["RateLimit", "VendorClient"]
+__all__ = ["RateLimit", "VendorClient", "redact", "scrub", "shown"]
 
 SECRET_PARAMS = frozenset({"apikey", "api_key", "token", "key"})
 # httpx logs every request URL at INFO, query string (and so API keys) included.
@@ -51,6 +51,19 @@ def redact(params: Mapping[str, object]) -> dict[str, object]:
     return {k: ("***" if k.lower() in SECRET_PARAMS else v) for k, v in params.items()}
 
 
+def scrub(text: str, params: Mapping[str, object]) -> str:
+    """`text` with the values of secret parameters masked: vendors echo requests in errors."""
+    for key, value in params.items():
+        if key.lower() in SECRET_PARAMS and str(value):
+            text = text.replace(str(value), "***")
+    return text
+
+
+def shown(path: str, params: Mapping[str, object]) -> str:
+    """A request as it may appear in a message: path and redacted parameters."""
+    return f"{path} {redact(params)}"
+
+
 class VendorClient:
     """GETs against one vendor's base URL with retries; raises `SourceError` when it gives up."""
 
@@ -65,11 +78,14 @@ class VendorClient:
         backoff: float = 1.0,
         max_backoff: float = 60.0,
         rate_limit: RateLimit | None = None,
+        headers: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.vendor = vendor
-        self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
+        self._http = httpx.Client(
+            base_url=base_url, timeout=timeout, transport=transport, headers=headers
+        )
         self.max_retries, self.backoff, self.max_backoff = max_retries, backoff, max_backoff
         self.rate_limit = rate_limit or RateLimit()
         self._sleep, self._clock = sleep, clock
@@ -85,10 +101,13 @@ class VendorClient:
         path: str,
         params: Mapping[str, object],
         throttled: Callable[[httpx.Response], bool] | None = None,
+        accept: Collection[int] = (),
     ) -> httpx.Response:
         """GET `path`; retries time-outs, connection errors, 429, 5xx and any response for
-        which `throttled` says the vendor asked to slow down (some answer 200 with a note)."""
-        shown = f"{self.vendor} GET {path} {redact(params)}"
+        which `throttled` says the vendor asked to slow down (some answer 200 with a note).
+        Other 4xx raise with an excerpt of the body, except statuses in `accept`: those are
+        returned for the caller to read the vendor's own error shape."""
+        request = f"{self.vendor} GET {shown(path, params)}"
         problem = ""
         for attempt in range(self.max_retries + 1):
             self.rate_limit.acquire(self.vendor, self._clock, self._sleep)
@@ -100,15 +119,16 @@ class VendorClient:
             else:
                 if response.status_code == 429 or response.status_code >= 500:
                     problem = f"HTTP {response.status_code}"
-                elif response.status_code >= 400:
-                    raise SourceError(f"{shown}: HTTP {response.status_code}")
+                elif response.status_code >= 400 and response.status_code not in accept:
+                    body = scrub(response.text, params)[:300]
+                    raise SourceError(f"{request}: HTTP {response.status_code}: {body}")
                 elif throttled is not None and throttled(response):
                     problem = "throttled by the vendor"
                 else:
                     return response
             if attempt < self.max_retries:
                 self._sleep(self._delay(attempt, response))
-        raise SourceError(f"{shown}: gave up after {self.max_retries + 1} attempts ({problem})")
+        raise SourceError(f"{request}: gave up after {self.max_retries + 1} attempts ({problem})")
 
     def close(self) -> None:
         self._http.close()

@@ -1,4 +1,4 @@
-"""The synthetic market as a market-data source (the offline default)."""
+"""The synthetic market as market-data, news and macro sources (the offline default)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from finpipe.errors import SourceError
+from finpipe.lib.sources.base import RAW_PRICE_COLUMNS
+from finpipe.lib.sources.frames import MACRO_DTYPES, NEWS_DTYPES, conform, utc_naive
 from finpipe.lib.synthetic import SyntheticMarket
 
-__all__ = ["SyntheticSource", "with_synthetic_provenance"]
+__all__ = ["SyntheticMacro", "SyntheticNews", "SyntheticSource", "with_synthetic_provenance"]
 
 VENDOR = "synthetic"
+MACRO_SERIES = ("DGS10", "VIXCLS", "CPI_YOY")
 
 
 def with_synthetic_provenance(frame: pd.DataFrame) -> pd.DataFrame:
@@ -21,6 +25,12 @@ def with_synthetic_provenance(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(
         vendor=VENDOR, fetched_at=pd.to_datetime(frame["date"]) + pd.Timedelta(hours=21)
     )
+
+
+def _check_known(asked: Sequence[str], known: Sequence[str], noun: str) -> None:
+    unknown = sorted(set(asked) - set(known))
+    if unknown:
+        raise SourceError(f"the synthetic market has no {noun} {unknown[:10]}")
 
 
 @dataclass(frozen=True)
@@ -32,9 +42,40 @@ class SyntheticSource:
         return self.market.universe()
 
     def prices(self, tickers: Sequence[str], start: dt.date, end: dt.date) -> pd.DataFrame:
-        unknown = sorted(set(tickers) - set(self.market.tickers))
-        if unknown:
-            raise SourceError(f"unknown tickers {unknown[:10]}")
+        _check_known(tickers, self.market.tickers, "tickers")
         frame = self.market.prices(start, end)
         frame = frame[frame["ticker"].isin(set(tickers))].reset_index(drop=True)
-        return with_synthetic_provenance(frame.assign(dividend_amount=0.0))  # pays no dividends
+        frame = frame.assign(dividend_amount=0.0, vendor_symbol=frame["ticker"])  # no dividends
+        return with_synthetic_provenance(frame)[RAW_PRICE_COLUMNS]
+
+
+@dataclass(frozen=True)
+class SyntheticNews:
+    """The synthetic market's headlines; it scores no sentiment (NaN), as many vendors."""
+
+    market: SyntheticMarket
+    name: str = VENDOR
+
+    def headlines(
+        self, tickers: Sequence[str], since: pd.Timestamp, until: pd.Timestamp
+    ) -> pd.DataFrame:
+        _check_known(tickers, self.market.tickers, "tickers")
+        since, until = utc_naive(since), utc_naive(until)
+        frame = self.market.headlines(since.date(), until.date())
+        keep = frame["ticker"].isin(set(tickers)) & frame["published_at"].gt(since)
+        frame = with_synthetic_provenance(frame[keep & frame["published_at"].le(until)])
+        return conform(frame.assign(vendor_sentiment=np.nan, relevance=np.nan), NEWS_DTYPES)
+
+
+@dataclass(frozen=True)
+class SyntheticMacro:
+    """The synthetic market's macro series, known the day they are dated (no release lag)."""
+
+    market: SyntheticMarket
+    name: str = VENDOR
+
+    def observations(self, series: Sequence[str], start: dt.date, end: dt.date) -> pd.DataFrame:
+        _check_known(series, MACRO_SERIES, "macro series")
+        frame = self.market.macro(start, end)
+        frame = with_synthetic_provenance(frame[frame["series"].isin(set(series))])
+        return conform(frame.assign(observation_date=frame["date"]), MACRO_DTYPES)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from finpipe.errors import SourceError
-from finpipe.lib.sources import AlphaVantageCsvDirectory, SourceChain
+from finpipe.lib.sources import RAW_PRICE_COLUMNS, AlphaVantageCsvDirectory, SourceChain
 from finpipe.lib.sources.alphavantage import AlphaVantageSource
 from finpipe.lib.sources.http import RateLimit, VendorClient
 
@@ -50,6 +50,7 @@ def _source(responses: list, calls: list | None = None, **client_args) -> AlphaV
         return item(request) if callable(item) else item
 
     client_args.setdefault("sleep", lambda s: None)
+    client_args.setdefault("rate_limit", RateLimit())  # the shared free tier is per process
     return AlphaVantageSource.create(KEY, transport=httpx.MockTransport(handler), **client_args)
 
 
@@ -58,6 +59,7 @@ def test_json_answer_is_parsed_into_raw_prices_with_provenance():
     frame = source.prices(["MSFT"], D0, D1)
     vendor = pd.read_csv(DATA / "MSFT.csv", parse_dates=["timestamp"]).set_index("timestamp")
     assert len(frame) == SESSIONS and (frame["vendor"] == "alphavantage").all()
+    assert list(frame.columns) == RAW_PRICE_COLUMNS and (frame["vendor_symbol"] == "MSFT").all()
     assert frame.set_index("date")["close"].equals(
         vendor.loc[frame["date"], "close"].rename_axis("date")
     )
@@ -86,6 +88,22 @@ def test_rate_limit_note_and_429_are_retried_with_retry_after():
     )
     assert len(source.prices(["KO"], D0, D1)) == SESSIONS
     assert waits[1] == 7.0 and len(waits) == 2
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Thank you for using Alpha Vantage! This is a premium endpoint. You may subscribe to "
+        "any of the premium plans at https://www.alphavantage.co/premium/ to instantly unlock "
+        "all premium endpoints",
+        "Thank you for using Alpha Vantage! Our standard API rate limit is 25 requests per day.",
+    ],
+)
+def test_notices_that_a_retry_cannot_fix_fail_at_once_with_the_vendors_words(notice):
+    calls: list = []
+    with pytest.raises(SourceError, match="without a daily series: Thank you") as err:
+        _source([httpx.Response(200, json={"Information": notice})], calls).prices(["KO"], D0, D1)
+    assert len(calls) == 1 and notice[:60] in str(err.value)
 
 
 def test_unknown_symbol_is_a_clear_error_without_the_key():

@@ -8,11 +8,17 @@ import pytest
 from finpipe.errors import SourceError
 from finpipe.lib.cleaning import clean_prices
 from finpipe.lib.sources import (
+    MACRO_COLUMNS,
+    NEWS_COLUMNS,
     RAW_PRICE_COLUMNS,
     AlphaVantageCsvDirectory,
+    OhlcvCsvDirectory,
     SourceChain,
+    SyntheticMacro,
+    SyntheticNews,
     SyntheticSource,
 )
+from finpipe.lib.sources.frames import MACRO_DTYPES, NEWS_DTYPES
 
 DATA = Path(__file__).parents[2] / "data" / "alphavantage_daily_adjusted"
 D0, D1 = dt.date(2014, 6, 2), dt.date(2014, 6, 13)
@@ -76,3 +82,101 @@ def test_market_resource_builds_the_configured_chain_and_rejects_bad_specs():
         MarketResource(sources=["alphavantage"]).chain()
     with pytest.raises(ConfigError, match="'ftp'"):
         MarketResource(sources=["ftp"]).chain()
+
+
+def test_every_market_source_emits_exactly_the_raw_price_contract(market, tmp_path):
+    _yfinance_export(tmp_path)
+    sources = [SyntheticSource(market), AlphaVantageCsvDirectory(DATA), OhlcvCsvDirectory(tmp_path)]
+    for source in sources:
+        ticker = "AAPL" if "csv" in source.name else market.tickers[0]
+        frame = source.prices([ticker], D0, D1)
+        assert list(frame.columns) == RAW_PRICE_COLUMNS, source.name
+        assert (frame["vendor_symbol"] == ticker).all() and (frame["vendor"] == source.name).all()
+
+
+def test_synthetic_news_is_filtered_to_the_half_open_window_in_the_news_contract(market):
+    tickers = list(market.tickers[:3])
+    day = market.headlines(dt.date(2024, 3, 4), dt.date(2024, 3, 4))
+    day = day[day["ticker"].isin(tickers)].sort_values("published_at")
+    since, until = day["published_at"].iloc[0], day["published_at"].iloc[-1]
+    frame = SyntheticNews(market).headlines(tickers, since, until)
+    assert list(frame.columns) == NEWS_COLUMNS
+    assert frame.dtypes.astype(str).to_dict() == NEWS_DTYPES
+    assert len(frame) == (day["published_at"] > since).sum() and frame["published_at"].min() > since
+    assert frame["published_at"].max() == until and set(frame["ticker"]) <= set(tickers)
+    assert frame[["vendor_sentiment", "relevance"]].isna().all().all()
+    assert (frame["fetched_at"] >= frame["published_at"]).all() and frame["story_id"].is_unique
+    with pytest.raises(SourceError, match="no tickers \\['AAPL'\\]"):
+        SyntheticNews(market).headlines(["AAPL"], since, until)
+
+
+def test_synthetic_macro_is_known_the_day_it_is_dated(market):
+    frame = SyntheticMacro(market).observations(
+        ["VIXCLS"], dt.date(2024, 3, 4), dt.date(2024, 3, 8)
+    )
+    assert list(frame.columns) == MACRO_COLUMNS
+    assert frame.dtypes.astype(str).to_dict() == MACRO_DTYPES
+    assert len(frame) == 5 and set(frame["series"]) == {"VIXCLS"}
+    assert (frame["date"] == frame["observation_date"]).all()
+    with pytest.raises(SourceError, match="no macro series \\['UNRATE'\\]"):
+        SyntheticMacro(market).observations(["UNRATE"], dt.date(2024, 3, 4), dt.date(2024, 3, 8))
+
+
+def _yfinance_export(folder: Path, ticker: str = "AAPL") -> pd.DataFrame:
+    """AAPL as yfinance's `history(auto_adjust=False).to_csv()` writes it: split-adjusted
+    prices and dividends, local midnights with an offset, 0 for no split."""
+    raw = pd.read_csv(DATA / f"{ticker}.csv", parse_dates=["timestamp"])
+    raw = raw[raw["timestamp"].between("2014-05-01", "2014-06-30")].reset_index(drop=True)
+    later = raw["split_coefficient"][::-1].cumprod()[::-1].shift(-1, fill_value=1.0)
+    export = pd.DataFrame(
+        {
+            "Date": raw["timestamp"].dt.strftime("%Y-%m-%d 00:00:00-04:00"),
+            **{c.title(): raw[c] / later for c in ["open", "high", "low", "close"]},
+            "Adj Close": raw["adjusted_close"],
+            "Volume": raw["volume"] * later,
+            "Dividends": raw["dividend_amount"] / later,
+            "Stock Splits": raw["split_coefficient"].replace(1.0, 0.0),
+        }
+    )
+    export.to_csv(folder / f"{ticker}.csv", index=False)
+    return raw
+
+
+def test_ohlcv_directory_undoes_yfinance_split_adjustment(tmp_path):
+    raw = _yfinance_export(tmp_path).set_index("timestamp")
+    frame = OhlcvCsvDirectory(tmp_path).prices(["AAPL"], D0, D1).set_index("date")
+    expected = raw.loc[frame.index]
+    for column in [
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "dividend_amount",
+        "split_coefficient",
+    ]:
+        assert frame[column].to_numpy() == pytest.approx(expected[column].to_numpy(), rel=1e-9)
+    assert frame.loc["2014-06-06", "close"] == pytest.approx(645.57)  # 7:1 split on 06-09
+    assert frame.loc["2014-06-09", "split_coefficient"] == pytest.approx(7.0, rel=1e-5)
+    as_filed = OhlcvCsvDirectory(tmp_path, split_adjusted=False).prices(["AAPL"], D0, D1)
+    assert as_filed.set_index("date").loc["2014-06-06", "close"] == pytest.approx(
+        645.57 / 7, rel=1e-5
+    )
+    assert clean_prices(frame.reset_index(), ["AAPL"]).rejected.empty
+
+
+def test_ohlcv_directory_without_optional_columns_and_with_bad_cells(tmp_path):
+    (tmp_path / "KO.csv").write_text(
+        "Date,Open,High,Low,Close,Volume\n"
+        "2021-04-01,52.5,53.0,52.1,52.8,100\n"
+        "2021-04-05,oops,53.0,52.1,52.8,100\n"
+        "2021-04-06,52.5,53.0,52.1,52.8,100\n"
+    )
+    frame = OhlcvCsvDirectory(tmp_path).prices(["KO"], dt.date(2021, 4, 1), dt.date(2021, 4, 30))
+    assert frame["split_coefficient"].tolist() == [1.0] * 3
+    assert frame["dividend_amount"].tolist() == [0.0] * 3
+    result = clean_prices(frame, ["KO"])
+    assert len(result.rejected) == 1 and "cannot parse 'oops'" in result.rejected["reason"].iloc[0]
+    (tmp_path / "MSFT.csv").write_text("Date,Close\n2021-04-01,52.8\n")
+    with pytest.raises(SourceError, match="lacks columns \\['Open', 'High', 'Low', 'Volume'\\]"):
+        OhlcvCsvDirectory(tmp_path).prices(["MSFT"], dt.date(2021, 4, 1), dt.date(2021, 4, 30))
