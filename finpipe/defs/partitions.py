@@ -7,6 +7,7 @@ partition."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 from dagster import (
@@ -18,6 +19,7 @@ from dagster import (
 )
 
 from finpipe.lib.calendar import is_session
+from finpipe.lib.features import MAX_LOOKBACK
 
 __all__ = [
     "DAILY",
@@ -33,7 +35,10 @@ __all__ = [
 ]
 
 PARTITIONS_START = "2012-01-02"  # covers the vendor history finpipe ships for tests
-FEATURE_LOOKBACK = 60  # weekday partitions read before a day to fill 50-session windows
+# Weekday partitions features[d] reads before d: MAX_LOOKBACK sessions (the 52-week range,
+# EMA-200's restart window) plus the exchange holidays among them (about 10 a year and rare
+# closures: 5% and 5 days of slack; a test checks every day 2012-2035).
+FEATURE_LOOKBACK = math.ceil(MAX_LOOKBACK * 1.05) + 5
 TRAINING_WEEKS = 52
 
 # end_offset=1: today's partition exists from midnight, so the run after the close can fill it.
@@ -48,7 +53,7 @@ weekly_partitions = WeeklyPartitionsDefinition(
 # Every daily asset: weekday partitions, and a backfill of a range runs as one run.
 DAILY = {"partitions_def": daily_partitions, "backfill_policy": BackfillPolicy.single_run()}
 
-# features[d] reads cleaned prices of the 60 weekdays before d as well as d itself.
+# features[d] reads its inputs of the FEATURE_LOOKBACK weekdays before d as well as d itself.
 feature_lookback_mapping = TimeWindowPartitionMapping(start_offset=-FEATURE_LOOKBACK)
 # trained_model[week] reads the features of that week and the 51 weeks before it.
 training_window_mapping = TimeWindowPartitionMapping(start_offset=-(TRAINING_WEEKS - 1))
