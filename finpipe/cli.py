@@ -1,4 +1,4 @@
-"""The `finpipe` command: `demo`, `serve`, `universe`."""
+"""The `finpipe` command: `demo`, `serve`, `universe`, `model`."""
 
 from __future__ import annotations
 
@@ -86,6 +86,49 @@ def _universe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _model(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+    from finpipe.errors import ConfigError
+    from finpipe.lib.registry import CHAMPION_FROM, ModelRegistry
+
+    settings = get_settings()
+    reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, settings.model_name)
+    versions, champion = reg.versions(), reg.champion()
+    serves_from = pd.Timestamp(args.serves_from or dt.date.today())
+    if args.action == "promote":
+        if args.version not in {v.version for v in versions}:
+            raise ConfigError(f"model {reg.name} has no version {args.version!r}")
+        reg.promote(args.version, serves_from)
+    elif args.action == "rollback":
+        previous = reg.previous_champion()
+        if previous is None:
+            raise ConfigError(f"model {reg.name} has no earlier champion to roll back to")
+        reg.promote(previous, serves_from)
+    champion = reg.champion()
+    table = Table("version", "week", "data_end", "decision", "reason", "champion from",
+                  title=f"{reg.name}: champion {champion.version if champion else '-'}")  # fmt: skip
+    for v in versions[-args.last :]:
+        table.add_row(v.version, v.tags.get("partition", ""), v.data_end.date().isoformat(),
+                      v.tags.get("promotion.decision", ""), v.tags.get("promotion.reason", ""),
+                      v.tags.get(CHAMPION_FROM, ""))  # fmt: skip
+    Console().print(table)
+    return 0
+
+
+def dt_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from exc
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -108,7 +151,16 @@ def main(argv: list[str] | None = None) -> int:
     universe.add_argument("--no-backfill", dest="backfill", action="store_false",
                           help="add without re-materializing the history already built")  # fmt: skip
     universe.set_defaults(func=_universe)
+    model = sub.add_parser("model", help="list model versions, promote one or roll back")
+    model.add_argument("action", choices=["list", "promote", "rollback"])
+    model.add_argument("version", nargs="?", help="the version to promote")
+    model.add_argument("--from", dest="serves_from", type=dt_date, default=None,
+                       help="first day the new champion serves (default: today)")  # fmt: skip
+    model.add_argument("--last", type=_positive, default=20, help="versions to list")
+    model.set_defaults(func=_model)
     args = parser.parse_args(argv)
+    if args.command == "model" and args.action == "promote" and not args.version:
+        parser.error("model promote needs a VERSION")
     if args.command == "universe" and args.action != "list" and not args.tickers:
         parser.error(f"universe {args.action} needs at least one TICKER")
     warnings.filterwarnings("ignore")  # Dagster's beta/preview notices are not for CLI users

@@ -50,6 +50,20 @@ class Settings(BaseSettings):
         "daily-adjusted CSVs). The first that answers serves.",
     )
     alphavantage_api_key: SecretStr | None = Field(None, description="Alpha Vantage API key.")
+    news_sources: str = Field(
+        "synthetic",
+        description="Ordered headline sources: `synthetic`, `alphavantage` (NEWS_SENTIMENT), "
+        "`rss` (Yahoo Finance's per-ticker feed) or `rss:<url with {ticker}>`.",
+    )
+    macro_sources: str = Field(
+        "synthetic",
+        description="Ordered macro sources: `synthetic`, `fred` (FINPIPE_FRED_API_KEY).",
+    )
+    macro_series: str = Field(
+        "DGS10,VIXCLS,CPI_YOY",
+        description="Macro series to ingest; with FRED e.g. DGS10,VIXCLS,CPIAUCSL,UNRATE.",
+    )
+    fred_api_key: SecretStr | None = Field(None, description="FRED API key.")
     reference_sources: str = Field(
         "",
         description="Comma-separated price sources (same syntax as FINPIPE_MARKET_SOURCES) "

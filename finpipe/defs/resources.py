@@ -13,8 +13,19 @@ from pydantic import Field, SecretStr
 from finpipe.defs.lake_io import LakeIOManager, LakeResource
 from finpipe.errors import ConfigError, SourceError
 from finpipe.lib.registry import ModelRegistry
-from finpipe.lib.sources import AlphaVantageCsvDirectory, SourceChain, SyntheticSource
-from finpipe.lib.sources.alphavantage import AlphaVantageSource
+from finpipe.lib.sources import (
+    YAHOO_RSS,
+    AlphaVantageCsvDirectory,
+    AlphaVantageNews,
+    AlphaVantageSource,
+    FredSource,
+    RssHeadlines,
+    SourceChain,
+    SyntheticMacro,
+    SyntheticNews,
+    SyntheticSource,
+)
+from finpipe.lib.sources.yahoo import yahoo_symbol
 from finpipe.lib.synthetic import MarketConfig, SyntheticMarket, synthetic_market
 from finpipe.lib.universe import followed_universe
 from finpipe.lib.warehouse import Warehouse
@@ -43,6 +54,12 @@ class MarketResource(ConfigurableResource):
         [], description="sources `raw_prices` cross-checks closes against (same syntax)"
     )
     universe_file: str | None = Field(None, description="CSV of the followed tickers")
+    news_sources: list[str] = Field(
+        ["synthetic"], description="`synthetic`, `alphavantage`, `rss[:<url>]`"
+    )
+    macro_sources: list[str] = Field(["synthetic"], description="`synthetic` or `fred`")
+    macro_series: list[str] = Field(["DGS10", "VIXCLS", "CPI_YOY"])
+    fred_api_key: str | None = Field(None, description="set from an EnvVar, never inline")
     alphavantage_api_key: str | None = Field(None, description="set from an EnvVar, never inline")
     seed: int = 7
     n_tickers: int = 50
@@ -83,6 +100,40 @@ class MarketResource(ConfigurableResource):
                 continue  # a source that cannot list right now just adds nothing
         return pd.concat(frames, ignore_index=True).drop_duplicates("ticker")
 
+    def news_chain(self) -> SourceChain:
+        """The configured headline sources, in order of preference."""
+        built = []
+        for spec in self.news_sources:
+            kind, _, arg = spec.partition(":")
+            if kind == "synthetic":
+                built.append(SyntheticNews(self.market()))
+            elif kind == "alphavantage" and self.alphavantage_api_key:
+                built.append(AlphaVantageNews.create(self.alphavantage_api_key))
+            elif kind == "rss":
+                built.append(RssHeadlines.create(arg or YAHOO_RSS, symbol=yahoo_symbol))
+            else:
+                raise ConfigError(
+                    f"cannot build news source {spec!r}: use `synthetic`, `rss[:<url with "
+                    "{ticker}>]` or `alphavantage` with FINPIPE_ALPHAVANTAGE_API_KEY set "
+                    "(FINPIPE_NEWS_SOURCES)"
+                )
+        return _chain(built, "FINPIPE_NEWS_SOURCES")
+
+    def macro_chain(self) -> SourceChain:
+        """The configured macro sources, in order of preference."""
+        built = []
+        for spec in self.macro_sources:
+            if spec == "synthetic":
+                built.append(SyntheticMacro(self.market()))
+            elif spec == "fred" and self.fred_api_key:
+                built.append(FredSource.create(self.fred_api_key))
+            else:
+                raise ConfigError(
+                    f"cannot build macro source {spec!r}: use `synthetic` or `fred` with "
+                    "FINPIPE_FRED_API_KEY set (FINPIPE_MACRO_SOURCES)"
+                )
+        return _chain(built, "FINPIPE_MACRO_SOURCES")
+
     def _build(self, specs: list[str]) -> SourceChain:
         built = []
         for spec in specs:
@@ -98,9 +149,13 @@ class MarketResource(ConfigurableResource):
                     f"cannot build market source {spec!r}: use `synthetic`, `csv:<folder>` or "
                     "`alphavantage` with FINPIPE_ALPHAVANTAGE_API_KEY set (FINPIPE_MARKET_SOURCES)"
                 )
-        if not built:
-            raise ConfigError("no market source configured (FINPIPE_MARKET_SOURCES is empty)")
-        return SourceChain(tuple(built))
+        return _chain(built, "FINPIPE_MARKET_SOURCES")
+
+
+def _chain(built: list, variable: str) -> SourceChain:
+    if not built:
+        raise ConfigError(f"no source configured ({variable} is empty)")
+    return SourceChain(tuple(built))
 
 
 class RegistryResource(ConfigurableResource):
@@ -142,6 +197,10 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "market": MarketResource(
             sources=_list(settings.market_sources),
             reference_sources=_list(settings.reference_sources),
+            news_sources=_list(settings.news_sources),
+            macro_sources=_list(settings.macro_sources),
+            macro_series=_list(settings.macro_series),
+            fred_api_key=_secret("FINPIPE_FRED_API_KEY", settings.fred_api_key),
             universe_file=str(settings.universe_path),
             alphavantage_api_key=_secret(
                 "FINPIPE_ALPHAVANTAGE_API_KEY", settings.alphavantage_api_key

@@ -8,7 +8,7 @@ from functools import lru_cache
 import exchange_calendars as xcals
 import pandas as pd
 
-__all__ = ["is_session", "trading_sessions"]
+__all__ = ["is_session", "news_window", "session_of", "trading_sessions"]
 
 _CAL_START, _CAL_END = "2000-01-01", "2035-12-31"
 
@@ -27,3 +27,29 @@ def trading_sessions(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
 def is_session(day: dt.date) -> bool:
     """True when NYSE trades on `day` (False on weekends and exchange holidays)."""
     return bool(_xnys().is_session(pd.Timestamp(day)))
+
+
+def news_window(start: dt.date, end: dt.date) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The (since, until] UTC instants whose news belongs to the sessions in [start, end]:
+    from the close of the session before `start` to the last close in the range, so news
+    after a close (or over a weekend or holiday) counts for the next session. None when
+    the range holds no session."""
+    cal = _xnys()
+    sessions = cal.sessions_in_range(pd.Timestamp(start), pd.Timestamp(end))
+    if len(sessions) == 0:
+        return None
+    since = cal.session_close(cal.previous_session(sessions[0]))
+    until = cal.session_close(sessions[-1])
+    return since.tz_convert("UTC").tz_localize(None), until.tz_convert("UTC").tz_localize(None)
+
+
+def session_of(published_at: pd.Series) -> pd.Series:
+    """The session each UTC instant's news counts for: the first session whose close is at
+    or after it."""
+    if published_at.empty:
+        return pd.Series(pd.DatetimeIndex([]), index=published_at.index, dtype="datetime64[ns]")
+    cal = _xnys()
+    closes = cal.closes.dt.tz_convert("UTC").dt.tz_localize(None)
+    position = closes.searchsorted(pd.to_datetime(published_at).to_numpy(), side="left")
+    sessions = closes.index.tz_localize(None) if closes.index.tz else closes.index
+    return pd.Series(sessions[position].to_numpy(), index=published_at.index)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 
-import numpy as np
 import pandas as pd
 import xgboost as xgb
 
+from finpipe.lib.baselines import baseline_metrics
 from finpipe.lib.features import FEATURE_COLUMNS, next_day_target
+from finpipe.lib.metrics import daily_ic, ic_summary
 
 __all__ = [
     "ModelParams",
     "TrainingSet",
+    "Validated",
     "daily_ic",
     "feature_importance",
     "fit_with_holdout",
@@ -85,22 +87,41 @@ def train(training: TrainingSet, params: ModelParams) -> xgb.XGBRegressor:
     return model
 
 
-def fit_with_holdout(
-    training: TrainingSet, params: ModelParams, validation_days: int
-) -> tuple[xgb.XGBRegressor, dict[str, float]]:
-    """Score a probe fitted without the last `validation_days` sessions on those sessions,
-    then fit the served model on the whole window. Returns the model and `val_*` metrics."""
+@dataclass(frozen=True)
+class Validated:
+    """A model fitted without the last validation sessions, and its scores on them."""
+
+    model: xgb.XGBRegressor
+    data_end: pd.Timestamp  # last day whose prices the model saw
+    holdout: pd.DataFrame  # the validation rows (features and target)
+    daily: pd.DataFrame  # per validation day: ic, rank_ic, hit_rate
+    metrics: dict[str, float]  # val_* summaries and train_rows
+
+
+def fit_with_holdout(training: TrainingSet, params: ModelParams, validation_days: int) -> Validated:
+    """Fit on all but the last `validation_days` sessions and score those sessions.
+
+    The fitted model is the one registered and served: it is a few weeks staler than a
+    refit on everything, but later versions can be compared with it on days neither saw.
+    A window too short to hold anything out is fitted whole and left unscored."""
     dates = sorted(training.frame["date"].unique())
-    if len(dates) < 2 * validation_days:  # too short to hold anything out
-        return train(training, params), {"val_ic": float("nan"), "val_rank_ic": float("nan"),
-                                         "train_rows": float(len(training.frame))}  # fmt: skip
+    if len(dates) < 2 * validation_days:
+        empty = pd.DataFrame(columns=["ic", "rank_ic", "hit_rate"])
+        metrics = {"val_ic": float("nan"), "val_rank_ic": float("nan"),
+                   "train_rows": float(len(training.frame))}  # fmt: skip
+        return Validated(train(training, params), training.data_end,
+                         training.frame.iloc[0:0], empty, metrics)  # fmt: skip
     split = dates[-validation_days]
     early = training.frame["date"] < split
-    probe = train(TrainingSet(training.frame[early], training.start, split, split), params)
-    holdout = training.frame[~early].assign(prediction=lambda f: probe.predict(f[FEATURE_COLUMNS]))
-    metrics = {f"val_{k}": v for k, v in ic_summary(daily_ic(holdout)).items()}
-    metrics["train_rows"] = float(len(training.frame))
-    return train(training, params), metrics
+    last_day = pd.Timestamp(dates[-validation_days - 1])  # its label is the move into `split`
+    fit = train(TrainingSet(training.frame[early], training.start, last_day, split), params)
+    holdout = training.frame[~early]
+    daily = daily_ic(holdout.assign(prediction=fit.predict(holdout[FEATURE_COLUMNS])))
+    metrics = {f"val_{k}": v for k, v in ic_summary(daily).items()}
+    metrics["train_rows"] = float(early.sum())
+    for name, summary in baseline_metrics(training.frame[early], holdout).items():
+        metrics.update({f"val_{name}_{k}": v for k, v in summary.items() if k != "days"})
+    return Validated(fit, split, holdout, daily, metrics)
 
 
 def feature_importance(model: xgb.XGBRegressor) -> pd.DataFrame:
@@ -108,39 +129,3 @@ def feature_importance(model: xgb.XGBRegressor) -> pd.DataFrame:
     gain = pd.Series(model.get_booster().get_score(importance_type="total_gain"), dtype=float)
     share = (gain / gain.sum()).reindex(FEATURE_COLUMNS).fillna(0.0)
     return share.sort_values(ascending=False).rename_axis("feature").reset_index(name="gain_share")
-
-
-def daily_ic(frame: pd.DataFrame, pred: str = "prediction", target: str = "target") -> pd.DataFrame:
-    """Per day: Pearson IC, Spearman rank IC and hit rate (sign agreement)."""
-    frame = frame.dropna(subset=[pred, target])
-
-    def one_day(day: pd.DataFrame) -> pd.Series:
-        if len(day) < 3 or day[pred].nunique() < 2:
-            return pd.Series({"ic": np.nan, "rank_ic": np.nan, "hit_rate": np.nan})
-        return pd.Series(
-            {
-                "ic": day[pred].corr(day[target]),
-                "rank_ic": day[pred].rank().corr(day[target].rank()),
-                "hit_rate": float(
-                    (np.sign(day[pred] - day[pred].mean()) == np.sign(day[target])).mean()
-                ),
-            }
-        )
-
-    return frame.groupby("date")[[pred, target]].apply(one_day)
-
-
-def ic_summary(ics: pd.DataFrame) -> dict[str, float]:
-    """Mean IC, rank IC, ICIR (mean/std of daily IC) and hit rate over days."""
-    ics = ics.dropna()
-    if ics.empty:
-        return {"ic": float("nan"), "rank_ic": float("nan"), "icir": float("nan"),
-                "hit_rate": float("nan"), "days": 0}  # fmt: skip
-    std = ics["ic"].std()
-    return {
-        "ic": float(ics["ic"].mean()),
-        "rank_ic": float(ics["rank_ic"].mean()),
-        "icir": float(ics["ic"].mean() / std) if std > 0 else float("nan"),
-        "hit_rate": float(ics["hit_rate"].mean()),
-        "days": int(len(ics)),
-    }

@@ -4,8 +4,9 @@ Every call names its tracking URI explicitly (an `MlflowClient`), so nothing dep
 on global MLflow state left by another run. A version carries tags that make
 point-in-time selection possible: `train_start` and `train_end` (first and last feature
 day), `data_end` (the last day whose prices the model saw: the last label is that day's
-return) and `partition`; predictions for day d may only use a version whose `data_end`
-is strictly before d.
+return), `partition`, and `champion_from` (the days it was promoted to serve from).
+Predictions for day d use the champion as of d, and only a version whose `data_end` is
+strictly before d. The aliases `champion` and `challenger` name the current ones.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from mlflow.tracking import MlflowClient
 from finpipe.errors import ModelError, NoModelError
 from finpipe.settings import redact_url
 
-__all__ = ["ModelRegistry", "ModelVersionInfo"]
+__all__ = ["CHALLENGER", "CHAMPION", "ModelRegistry", "ModelVersionInfo"]
+
+CHAMPION, CHALLENGER = "champion", "challenger"  # MLflow aliases
+CHAMPION_FROM = "champion_from"  # version tag: the days it became champion, comma-separated
+CHAMPION_HISTORY = "champion_history"  # model tag: versions in the order they were promoted
 
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
@@ -38,6 +43,10 @@ class ModelVersionInfo:
     train_end: pd.Timestamp
     data_end: pd.Timestamp
     tags: dict[str, str]
+
+
+def _champion_from(version: ModelVersionInfo) -> list[pd.Timestamp]:
+    return [pd.Timestamp(d) for d in version.tags.get(CHAMPION_FROM, "").split(",") if d]
 
 
 @lru_cache(maxsize=64)
@@ -137,16 +146,58 @@ class ModelRegistry:
     def version_for_day(
         self, day: pd.Timestamp, versions: list[ModelVersionInfo] | None = None
     ) -> ModelVersionInfo:
-        """The most recent version whose training data (labels included) ends before `day`."""
-        eligible = [
-            v for v in (versions if versions is not None else self.versions()) if v.data_end < day
+        """The champion serving `day`: the version most recently promoted to serve from a
+        day on or before `day`, among those whose training data ends before `day`."""
+        versions = versions if versions is not None else self.versions()
+        served = [
+            (start, int(v.version), v)
+            for v in versions
+            if v.data_end < day
+            for start in _champion_from(v)
+            if start <= day
         ]
-        if not eligible:
+        if not served:
             raise NoModelError(
-                f"no version of model {self.name} was trained before {day.date()}; "
+                f"no version of model {self.name} was champion before {day.date()}; "
                 "materialize trained_model for an earlier week first"
             )
-        return max(eligible, key=lambda v: (v.data_end, int(v.version)))
+        return max(served, key=lambda entry: entry[:2])[2]
+
+    def champion(self) -> ModelVersionInfo | None:
+        """The version aliased `champion` now, if any."""
+        try:
+            return self._info(self.client.get_model_version_by_alias(self.name, CHAMPION))
+        except mlflow.exceptions.MlflowException:
+            return None
+
+    def tag(self, version: str, tags: dict[str, str]) -> None:
+        for key, value in tags.items():
+            self.client.set_model_version_tag(self.name, version, key, value)
+
+    def mark_challenger(self, version: str) -> None:
+        self.client.set_registered_model_alias(self.name, CHALLENGER, version)
+
+    def promote(self, version: str, serves_from: pd.Timestamp) -> None:
+        """Make `version` the champion for days from `serves_from` on. Earlier days keep
+        the champion they had: each version lists every day it became champion."""
+        current = self.client.get_model_version(self.name, version)
+        starts = [*_champion_from(self._info(current)), pd.Timestamp(serves_from)]
+        self.tag(version, {CHAMPION_FROM: ",".join(sorted({d.date().isoformat() for d in starts}))})
+        self.client.set_registered_model_alias(self.name, CHAMPION, version)
+        history = [*self.champion_history(), version]
+        self.client.set_registered_model_tag(self.name, CHAMPION_HISTORY, ",".join(history))
+
+    def champion_history(self) -> list[str]:
+        """Every version promoted to champion, in the order of promotion."""
+        tags = self.client.get_registered_model(self.name).tags if self._registered() else {}
+        return [v for v in tags.get(CHAMPION_HISTORY, "").split(",") if v]
+
+    def previous_champion(self) -> str | None:
+        """The version that was champion before the current one (for a rollback)."""
+        history = self.champion_history()
+        current = history[-1] if history else None
+        earlier = [v for v in history if v != current]
+        return earlier[-1] if earlier else None
 
     def load(self, version: ModelVersionInfo) -> xgb.Booster:
         """The version's booster (cached per process)."""

@@ -17,8 +17,9 @@ from dagster import (
 from finpipe.defs.partitions import DAILY, closed_days, partition_dates
 from finpipe.defs.resources import MarketResource
 from finpipe.errors import SourceError
+from finpipe.lib.calendar import news_window, session_of
 from finpipe.lib.corporate_actions import CORPORATE_ACTIONS_KEY, corporate_actions
-from finpipe.lib.sources.synthetic import with_synthetic_provenance
+from finpipe.lib.sources import NEWS_COLUMNS
 from finpipe.lib.vendor_check import CLOSE_TOLERANCE, close_disagreements
 
 
@@ -124,10 +125,18 @@ def _cross_vendor_check(
     **DAILY,
     kinds={"pandas", "parquet"},
 )
-def raw_news(context: AssetExecutionContext, market: MarketResource) -> Output[pd.DataFrame]:
-    """Headlines per ticker published during each trading day, with provenance."""
+def raw_news(
+    context: AssetExecutionContext, market: MarketResource, universe: pd.DataFrame
+) -> Output[pd.DataFrame]:
+    """Headlines per ticker that belong to each session: published after the previous
+    session's close and up to this one's, so after-hours news counts for the next day."""
     start, end = partition_dates(context)
-    frame = with_synthetic_provenance(market.market().headlines(start, end))
+    window = news_window(start, end)
+    if window is None:  # only holidays: their news belongs to the next session
+        frame = pd.DataFrame(columns=["date", *NEWS_COLUMNS])
+    else:
+        frame = market.news_chain().headlines(universe["ticker"].tolist(), *window)
+        frame.insert(0, "date", session_of(frame["published_at"]))
     return Output(frame, metadata=_daily_metadata(context, frame))
 
 
@@ -139,7 +148,8 @@ def raw_news(context: AssetExecutionContext, market: MarketResource) -> Output[p
 def macro_indicators(
     context: AssetExecutionContext, market: MarketResource
 ) -> Output[pd.DataFrame]:
-    """Macro series by day (10-year yield, VIX, CPI inflation), long format."""
+    """Macro series by the day each value became known (release lags applied, so no
+    value is used before it was published), long format with the observation date."""
     start, end = partition_dates(context)
-    frame = with_synthetic_provenance(market.market().macro(start, end))
+    frame = market.macro_chain().observations(market.macro_series, start, end)
     return Output(frame, metadata=_daily_metadata(context, frame))

@@ -28,14 +28,19 @@ from finpipe.defs.partitions import (
 )
 from finpipe.defs.resources import RegistryResource, WarehouseResource
 from finpipe.errors import NoModelError
+from finpipe.lib.baselines import BASELINES
 from finpipe.lib.explain import top_drivers
 from finpipe.lib.features import FEATURE_COLUMNS
 from finpipe.lib.modeling import (
     ModelParams,
+    Validated,
+    daily_ic,
     feature_importance,
     fit_with_holdout,
     make_training_set,
 )
+from finpipe.lib.promotion import PromotionDecision, decide
+from finpipe.lib.registry import ModelRegistry
 from finpipe.lib.warehouse import predictions as predictions_table
 from finpipe.settings import redact_url
 
@@ -47,6 +52,12 @@ class TrainingConfig(Config):
     max_depth: int = 3
     learning_rate: float = 0.05
     seed: int = 7
+    promotion_margin: float = Field(
+        0.0, description="Mean daily rank IC a challenger must beat the champion by."
+    )
+    promotion_p_value: float = Field(
+        0.05, gt=0, lt=1, description="Paired t-test p-value below which the win counts."
+    )
 
     def params(self) -> ModelParams:
         return ModelParams(n_estimators=self.n_estimators, max_depth=self.max_depth,
@@ -56,6 +67,25 @@ class TrainingConfig(Config):
 def _week_cutoff(week_key: str) -> pd.Timestamp:
     """Last calendar day of the week starting on Monday `week_key`."""
     return pd.Timestamp(week_key) + pd.Timedelta(days=6)
+
+
+def _challenge(
+    reg: ModelRegistry, fitted: Validated, cutoff: pd.Timestamp, config: TrainingConfig
+) -> PromotionDecision:
+    """Score the champion on the challenger's validation days and decide."""
+    champion = reg.champion()
+    if champion is not None and champion.data_end > cutoff:
+        return PromotionDecision(False, f"champion {champion.version} is newer than this week")
+    if champion is None or champion.data_end > fitted.data_end or fitted.daily.empty:
+        return decide(fitted.daily["rank_ic"], None)
+    holdout = fitted.holdout
+    try:
+        scores = reg.load(champion).predict(xgb.DMatrix(holdout[FEATURE_COLUMNS]))
+    except (ValueError, xgb.core.XGBoostError):  # the feature set changed since it trained
+        return decide(fitted.daily["rank_ic"], None)
+    champion_daily = daily_ic(holdout.assign(prediction=scores))
+    return decide(fitted.daily["rank_ic"], champion_daily["rank_ic"],
+                  margin=config.promotion_margin, p_value=config.promotion_p_value)  # fmt: skip
 
 
 @asset(
@@ -77,7 +107,9 @@ def trained_model(
     registry: RegistryResource,
 ) -> MaterializeResult:
     """A gradient-boosted model of next-day relative returns, trained each week on the
-    trailing 52 weeks of features and registered in MLflow as a new model version."""
+    trailing 52 weeks of features (less the last validation sessions), registered in MLflow
+    as the `challenger`, and promoted to `champion` only when it beats the champion on those
+    validation sessions (paired t-test on daily rank ICs)."""
     reg = registry.registry()
     params = config.params()
     rows, importance = [], None
@@ -103,18 +135,29 @@ def trained_model(
         if existing is not None:
             rows.append({"week": week, "version": existing.version, "status": "unchanged"})
             continue
-        model, metrics = fit_with_holdout(training, params, config.validation_days)
-        importance = feature_importance(model)
+        fitted = fit_with_holdout(training, params, config.validation_days)
+        tags["data_end"] = fitted.data_end.date().isoformat()
+        importance = feature_importance(fitted.model)
         with tempfile.TemporaryDirectory() as tmp:
             table = Path(tmp) / "feature_importance.csv"
             importance.to_csv(table, index=False)
-            info = reg.log_version(model, params=params.as_dict(), metrics=metrics, tags=tags,
-                                   artifacts={"explain": table})  # fmt: skip
-        rows.append({"week": week, "version": info.version, "status": "trained",
-                     "val_ic": round(metrics["val_ic"], 4), "val_rank_ic": round(metrics["val_rank_ic"], 4)})  # fmt: skip
-        context.log.info(f"week {week}: version {info.version}, val IC {metrics['val_ic']:.4f}")
+            info = reg.log_version(fitted.model, params=params.as_dict(), metrics=fitted.metrics,
+                                   tags=tags, artifacts={"explain": table})  # fmt: skip
+        reg.mark_challenger(info.version)
+        decision = _challenge(reg, fitted, cutoff, config)
+        reg.tag(info.version, decision.tags())
+        if decision.promote:
+            reg.promote(info.version, serves_from=cutoff + pd.Timedelta(days=1))
+        rows.append({"week": week, "version": info.version,
+                     "status": "champion" if decision.promote else "challenger",
+                     "val_rank_ic": round(fitted.metrics["val_rank_ic"], 4),
+                     **{f"{b}_rank_ic": round(fitted.metrics.get(f"val_{b}_rank_ic", float("nan")), 4)
+                        for b in BASELINES},
+                     "reason": decision.reason})  # fmt: skip
+        context.log.info(f"week {week}: version {info.version}: {decision.reason}")
     summary = pd.DataFrame(rows)
     last = summary.iloc[-1].to_dict()
+    champion = reg.champion()
     extra = {}
     if importance is not None:
         extra["feature_importance"] = MetadataValue.md(
@@ -125,6 +168,7 @@ def trained_model(
             **extra,
             "model_name": MetadataValue.text(reg.name),
             "latest_version": MetadataValue.text(str(last.get("version"))),
+            "champion_version": MetadataValue.text(champion.version if champion else "-"),
             "weeks": MetadataValue.md(summary.tail(30).to_markdown(index=False)),
             "mlflow_tracking_uri": MetadataValue.text(redact_url(reg.tracking_uri)),
         }

@@ -1,0 +1,56 @@
+"""Champion/challenger on the shared pipeline: decisions in MLflow tags, aliases and
+Dagster metadata; manual promotion and rollback from the CLI."""
+
+import pytest
+from dagster import AssetKey
+
+from finpipe.cli import main
+from finpipe.definitions import build_definitions
+from finpipe.demo import materialize_range
+from finpipe.lib.registry import ModelRegistry
+from finpipe.settings import get_settings
+
+pytestmark = pytest.mark.slow
+WEEK = "2024-04-22"
+
+
+def _train(settings, instance, **config) -> dict:
+    run_config = {"ops": {"trained_model": {"config": config}}}
+    materialize_range(build_definitions(settings), instance, ["trained_model"], WEEK, WEEK,
+                      run_config)  # fmt: skip
+    event = instance.get_latest_materialization_event(AssetKey("trained_model"))
+    return event.asset_materialization.metadata
+
+
+def test_challengers_replace_the_champion_only_when_better(pipeline, monkeypatch):
+    settings, instance = pipeline
+    reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, settings.model_name)
+    versions = reg.versions()
+    assert versions[0].tags["promotion.decision"] == "promoted"
+    assert "no comparable champion" in versions[0].tags["promotion.reason"]
+    assert all("promotion.decision" in v.tags for v in versions)
+    champion = reg.champion()
+    assert champion is not None and champion.tags.get("champion_from")
+
+    worse = _train(settings, instance, n_estimators=5, max_depth=1, learning_rate=0.01)
+    challenger = reg.versions()[-1]
+    assert challenger.tags["promotion.decision"] == "rejected"
+    assert reg.champion().version == champion.version  # the alias did not move
+    assert worse["champion_version"].value == champion.version
+    assert "not better" in worse["weeks"].value
+
+    # By hand: serve the worse one, then a sound challenger wins the champion back.
+    monkeypatch.setenv("FINPIPE_HOME", str(settings.home))
+    get_settings.cache_clear()
+    try:
+        assert main(["model", "promote", challenger.version, "--from", "2024-04-29"]) == 0
+        assert reg.champion().version == challenger.version
+        # 12 tickers × 20 days give the t-test little power: accept a weaker p here.
+        better = _train(settings, instance, n_estimators=61, promotion_p_value=0.5)
+        winner = reg.versions()[-1]
+        assert winner.tags["promotion.decision"] == "promoted", winner.tags["promotion.reason"]
+        assert better["champion_version"].value == winner.version
+        assert main(["model", "rollback", "--from", "2024-05-06"]) == 0
+        assert reg.champion().version == challenger.version
+    finally:
+        get_settings.cache_clear()
