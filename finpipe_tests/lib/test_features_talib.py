@@ -114,8 +114,10 @@ def test_recursive_indicators_equal_talib_over_the_restart_window(vendor, day):
     np.testing.assert_allclose(
         ind.ema(p.close, 200, window=w)[day], last(talib.EMA, p.close, timeperiod=200), rtol=TOL
     )
-    np.testing.assert_allclose(ind.macd(p.close, window=w)[0][day],
-                               per_ticker(talib.MACD, p.close[span])[0][-1], rtol=TOL, atol=TOL)  # fmt: skip
+    for ours, ref in zip(
+        ind.macd(p.close, window=w), per_ticker(talib.MACD, p.close[span]), strict=True
+    ):
+        np.testing.assert_allclose(ours[day], ref[-1], rtol=TOL, atol=TOL)
     np.testing.assert_allclose(
         ind.rsi(p.close, 14, window=w)[day], last(talib.RSI, p.close), rtol=TOL
     )

@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage, signal
 
+from finpipe.lib.features.moments import centred_window_sums
+
 __all__ = [
     "Rolling",
     "atr",
@@ -82,8 +84,9 @@ def _trailing(c: np.ndarray, w: int) -> np.ndarray:
 
 class Rolling:
     """Trailing-window statistics of one matrix from one cumulative sum, so every further
-    window costs a subtraction. Each column is centred on its first value (sums of squares
-    of prices in the thousands cancel far less); NaN values are left out."""
+    window costs a subtraction; each column is centred on its first value and NaN values
+    are left out. Variances use block-restarted sums instead (`moments`): exact on long
+    trending histories."""
 
     def __init__(self, x: np.ndarray) -> None:
         missing = np.isnan(x)
@@ -92,7 +95,7 @@ class Rolling:
         self._values = x - self.anchor
         self._values[missing] = 0.0
         self._sum = _cumulative(self._values)
-        self._squares: np.ndarray | None = None
+        self._x = x
         gap_free = (missing.sum(axis=0) == self.start).all()
         self._count = None if gap_free else _cumulative((~missing).astype(np.float64))
 
@@ -129,11 +132,8 @@ class Rolling:
 
     def std(self, w: int, ddof: int = 1, min_periods: int | None = None) -> np.ndarray:
         """Trailing w-row standard deviation (ddof=0 is TA-Lib's STDDEV)."""
-        if self._squares is None:
-            self._squares = _cumulative(self._values * self._values)
-        count, short = self._counted(w, max(min_periods or w, ddof + 1))
-        total = _trailing(self._sum, w)
-        var = _trailing(self._squares, w)
+        _, short = self._counted(w, max(min_periods or w, ddof + 1))
+        count, total, var = centred_window_sums(self._x, w)
         with np.errstate(invalid="ignore", divide="ignore"):
             total *= total
             total /= count
@@ -239,11 +239,38 @@ def macd(
     """TA-Lib MACD: line, signal, histogram, all starting at row slow + signal_n - 2.
 
     Both EMAs start on the slow EMA's first row (the fast one seeded with the SMA of the
-    `fast` values ending there), as TA-Lib does; the signal is the EMA of the line."""
-    fast_ema = ema(close, fast, offset=slow - 1, window=window)
-    slow_ema = ema(close, slow, offset=slow - 1, window=window)
+    `fast` values ending there), as TA-Lib does; the signal is the EMA of the line. With
+    `window`, all three are TA-Lib's values over the last W rows: the line, and the signal
+    computed from that restarted line, are the full recursions minus closed-form decayed
+    seed gaps (everything here is linear in the seeds)."""
+    sma_fast, sma_slow = rolling_mean(close, fast), rolling_mean(close, slow)
+    fast_ema = ema(close, fast, offset=slow - 1, sma=sma_fast)
+    slow_ema = ema(close, slow, offset=slow - 1, sma=sma_slow)
     line = fast_ema - slow_ema
     sig = ema(line, signal_n)
+    lag = len(close) if window is None else window - slow  # last row - seed row of the EMAs
+    if lag < len(close):
+        k = 2.0 / (signal_n + 1)
+        c, m = 1.0 - k, signal_n - 1
+        gap_fast = shift(fast_ema - sma_fast, lag)
+        gap_slow = shift(slow_ema - sma_slow, lag)
+
+        def carried(cx: float) -> float:
+            """How a seed gap decaying by cx per row reaches the restarted signal."""
+            steps = np.arange(m + 1, lag + 1)
+            return float((k * c ** (lag - steps) * cx**steps).sum()
+                         + c ** (lag - m) * np.mean(cx ** np.arange(m + 1)))  # fmt: skip
+
+        cf, cs = 1.0 - 2.0 / (fast + 1), 1.0 - 2.0 / (slow + 1)
+        restarted_sig = sig - c ** (lag - m) * (
+            shift(sig, lag - m) - shift(rolling_mean(line, signal_n), lag - m)
+        )
+        restarted_sig += carried(cs) * gap_slow - carried(cf) * gap_fast
+        restarted_line = line - cf**lag * gap_fast + cs**lag * gap_slow
+        rows = np.arange(len(close))[:, None]
+        late = rows >= first_valid(close) + window
+        line = np.where(late, restarted_line, line)
+        sig = np.where(late, restarted_sig, sig)
     line = np.where(np.isnan(sig), np.nan, line)
     return line, sig, line - sig
 
