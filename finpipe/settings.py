@@ -45,9 +45,10 @@ class Settings(BaseSettings):
     )
     market_sources: str = Field(
         "synthetic",
-        description="Ordered, comma-separated price sources: `synthetic`, `alphavantage` "
-        "(HTTP, needs FINPIPE_ALPHAVANTAGE_API_KEY), `csv:<folder>` (Alpha Vantage "
-        "daily-adjusted CSVs). The first that answers serves.",
+        description="Ordered, comma-separated price sources: `synthetic`, `yahoo` (chart "
+        "API), `alphavantage` (HTTP, needs FINPIPE_ALPHAVANTAGE_API_KEY), `csv:<folder>` "
+        "(Alpha Vantage daily-adjusted CSVs), `ohlcv:<folder>` (Date,Open,High,Low,Close,"
+        "Volume[,Dividends,Stock Splits] CSVs). The first that answers serves.",
     )
     alphavantage_api_key: SecretStr | None = Field(None, description="Alpha Vantage API key.")
     news_sources: str = Field(

@@ -19,11 +19,13 @@ from finpipe.lib.sources import (
     AlphaVantageNews,
     AlphaVantageSource,
     FredSource,
+    OhlcvCsvDirectory,
     RssHeadlines,
     SourceChain,
     SyntheticMacro,
     SyntheticNews,
     SyntheticSource,
+    YahooSource,
 )
 from finpipe.lib.sources.yahoo import yahoo_symbol
 from finpipe.lib.synthetic import MarketConfig, SyntheticMarket, synthetic_market
@@ -48,7 +50,8 @@ class MarketResource(ConfigurableResource):
     the offline source of prices, headlines and macro series."""
 
     sources: list[str] = Field(
-        ["synthetic"], description="`synthetic`, `alphavantage` or `csv:<folder>`, in order"
+        ["synthetic"],
+        description="`synthetic`, `yahoo`, `alphavantage`, `csv:<folder>` or `ohlcv:<folder>`",
     )
     reference_sources: list[str] = Field(
         [], description="sources `raw_prices` cross-checks closes against (same syntax)"
@@ -142,12 +145,17 @@ class MarketResource(ConfigurableResource):
                 built.append(SyntheticSource(self.market()))
             elif kind == "csv" and arg:
                 built.append(AlphaVantageCsvDirectory(Path(arg)))
+            elif kind == "ohlcv" and arg:
+                built.append(OhlcvCsvDirectory(Path(arg)))
+            elif kind == "yahoo":
+                built.append(YahooSource.create())
             elif kind == "alphavantage" and self.alphavantage_api_key:
                 built.append(AlphaVantageSource.create(self.alphavantage_api_key))
             else:
                 raise ConfigError(
-                    f"cannot build market source {spec!r}: use `synthetic`, `csv:<folder>` or "
-                    "`alphavantage` with FINPIPE_ALPHAVANTAGE_API_KEY set (FINPIPE_MARKET_SOURCES)"
+                    f"cannot build market source {spec!r}: use `synthetic`, `yahoo`, "
+                    "`csv:<folder>`, `ohlcv:<folder>` or `alphavantage` with "
+                    "FINPIPE_ALPHAVANTAGE_API_KEY set (FINPIPE_MARKET_SOURCES)"
                 )
         return _chain(built, "FINPIPE_MARKET_SOURCES")
 
