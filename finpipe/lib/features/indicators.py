@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage, signal
 
-from finpipe.lib.features.moments import centred_window_sums
+from finpipe.lib.features.moments import BlockSums
 
 __all__ = [
     "Rolling",
@@ -96,6 +96,7 @@ class Rolling:
         self._values[missing] = 0.0
         self._sum = _cumulative(self._values)
         self._x = x
+        self._blocks: BlockSums | None = None
         gap_free = (missing.sum(axis=0) == self.start).all()
         self._count = None if gap_free else _cumulative((~missing).astype(np.float64))
 
@@ -132,8 +133,12 @@ class Rolling:
 
     def std(self, w: int, ddof: int = 1, min_periods: int | None = None) -> np.ndarray:
         """Trailing w-row standard deviation (ddof=0 is TA-Lib's STDDEV)."""
-        _, short = self._counted(w, max(min_periods or w, ddof + 1))
-        count, total, var = centred_window_sums(self._x, w)
+        if self._blocks is None:
+            self._blocks = BlockSums(self._x, counts=self._count is not None)
+        count, short = self._counted(w, max(min_periods or w, ddof + 1))
+        sums = self._blocks.window(w)
+        total, var = sums[-2], sums[-1]
+        count = sums[0] if len(sums) == 3 else count
         with np.errstate(invalid="ignore", divide="ignore"):
             total *= total
             total /= count

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BLOCK", "centred_window_sums"]
+__all__ = ["BLOCK", "BlockSums", "centred_window_sums"]
 
 BLOCK = 64  # rows per block: at least the longest variance window
 
@@ -31,39 +31,57 @@ def _block_cumsum(values: np.ndarray, block: int) -> np.ndarray:
     return np.cumsum(padded.reshape(n_blocks, block, n), axis=1).reshape(-1, n)[:t_len]
 
 
+class BlockSums:
+    """Block-restarted cumulative count, Σ(x - a) and Σ(x - a)² of one matrix; any window
+    up to BLOCK rows then costs a few gathers. `counts=False` when the caller counts."""
+
+    def __init__(self, x: np.ndarray, counts: bool = True, block: int = BLOCK) -> None:
+        t_len, n = x.shape
+        self.block = block
+        valid = ~np.isnan(x)
+        first = x[np.where(valid.any(axis=0), valid.argmax(axis=0), 0), np.arange(n)]
+        anchor = _ffill(x)[np.arange(0, t_len, block)]
+        self.anchor = np.nan_to_num(np.where(np.isnan(anchor), first, anchor))
+        z = x - np.repeat(self.anchor, block, axis=0)[:t_len]
+        z[~valid] = 0.0
+        self.sums = [_block_cumsum(z, block), _block_cumsum(z * z, block)]
+        if counts:
+            self.sums.insert(0, _block_cumsum(valid.astype(np.float64), block))
+
+    def window(self, w: int) -> list[np.ndarray]:
+        """[count,] Σ(x - a), Σ(x - a)² over the trailing w rows, a = the anchor of the block
+        that holds the window's last row."""
+        block = self.block
+        if w > block:
+            raise ValueError(f"window {w} is longer than the block ({block} rows)")
+        t_len = len(self.sums[0])
+        rows = np.arange(t_len)
+        block_start = rows - rows % block
+        inner = np.maximum(rows - w + 1, block_start)  # first row of the part in this block
+        before = np.flatnonzero(inner > block_start)
+        out = [c.copy() for c in self.sums]
+        for o, c in zip(out, self.sums, strict=True):
+            o[before] -= c[inner[before] - 1]
+        r = np.flatnonzero((rows - w + 1 < block_start) & (block_start > 0))  # straddling windows
+        if len(r):
+            begin, end = r - w + 1, block_start[r] - 1
+            cut = begin > block_start[r] - block
+            part = [c[end] - np.where(cut[:, None], c[np.maximum(begin - 1, 0)], 0.0)
+                    for c in self.sums]  # fmt: skip
+            k = r // block
+            delta = self.anchor[k - 1] - self.anchor[k]
+            count = part[0] if len(part) == 3 else float(w) - (r - block_start[r] + 1)[:, None]
+            s1, s2 = part[-2], part[-1]
+            out[-1][r] += s2 + 2.0 * delta * s1 + count * delta * delta
+            out[-2][r] += s1 + count * delta
+            if len(out) == 3:
+                out[0][r] += count
+        return out
+
+
 def centred_window_sums(
     x: np.ndarray, w: int, block: int = BLOCK
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count, Σ(x - a) and Σ(x - a)² of the non-NaN values over the trailing w rows, where
-    a is the anchor of the block that holds the window's last row."""
-    if w > block:
-        raise ValueError(f"window {w} is longer than the block ({block} rows)")
-    t_len, n = x.shape
-    rows = np.arange(t_len)
-    starts = np.arange(0, t_len, block)
-    valid = ~np.isnan(x)
-    first = x[np.where(valid.any(axis=0), valid.argmax(axis=0), 0), np.arange(n)]
-    anchor = _ffill(x)[starts]
-    anchor = np.nan_to_num(np.where(np.isnan(anchor), first, anchor))
-    z = np.where(valid, x - np.repeat(anchor, block, axis=0)[:t_len], 0.0)
-    sums = [_block_cumsum(v, block) for v in (valid.astype(np.float64), z, z * z)]
-
-    block_start = rows - rows % block
-    window_start = rows - w + 1
-    inner = np.maximum(window_start, block_start)  # first row of the part in this block
-    has_before = inner > block_start
-    out = [c - np.where(has_before[:, None], c[np.maximum(inner - 1, 0)], 0.0) for c in sums]
-    crosses = window_start < block_start
-    if crosses.any():
-        r = rows[crosses]
-        end = block_start[r] - 1  # last row of the previous block
-        begin = window_start[r]
-        cut = begin > block_start[r] - block  # the part starts inside the previous block
-        part = [c[end] - np.where(cut[:, None], c[np.maximum(begin - 1, 0)], 0.0) for c in sums]
-        k = r // block
-        delta = anchor[k - 1] - anchor[k]
-        count, s1, s2 = part
-        out[0][r] += count
-        out[1][r] += s1 + count * delta
-        out[2][r] += s2 + 2.0 * delta * s1 + count * delta * delta
-    return out[0], out[1], out[2]
+    """Count, Σ(x - a) and Σ(x - a)² of the non-NaN values over the trailing w rows."""
+    count, s1, s2 = BlockSums(x, counts=True, block=block).window(w)
+    return count, s1, s2
