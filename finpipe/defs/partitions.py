@@ -70,3 +70,9 @@ def partition_dates(context: AssetExecutionContext) -> tuple[dt.date, dt.date]:
 def closed_days(keys: list[str]) -> list[str]:
     """The partition keys that are exchange holidays."""
     return [k for k in keys if not is_session(pd.Timestamp(k).date())]
+
+
+# cleaned_prices[d] reads raw prices of the 70 weekdays before d as well as d itself: the
+# outlier rule's 60-session window, the return into its first session and a few holidays.
+CLEANING_LOOKBACK = 70
+cleaning_lookback_mapping = TimeWindowPartitionMapping(start_offset=-CLEANING_LOOKBACK)

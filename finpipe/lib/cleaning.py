@@ -1,144 +1,261 @@
-"""Cleaning raw prices: keep valid rows, quarantine the rest with a reason.
+"""Cleaning raw prices: keep valid rows, quarantine the rest with a reason, fill short gaps.
 
-Nothing is dropped silently: every input row ends up either in `kept` or in
-`rejected` (with `rule` and `reason` columns), so `len(raw) == len(kept) + len(rejected)`.
+Nothing is dropped silently: every input row of the range ends up either in `kept` or in
+`rejected` (with `rule` and `reason` columns): rows in = real kept rows + rejected rows
+(`kept` also holds forward-filled rows, marked `filled`). The rules, in order:
+
+- row rules: unknown_ticker, unparseable, the `RawPrices` schema checks (NaN, zero or
+  negative prices, OHLC consistency, …), future_date, closed_day, duplicate;
+- time rules: stale (`cleaning_rules.stale_rows`), outlier (`cleaning_rules.outliers`);
+- gaps: missing sessions are reported and filled for a few sessions (`cleaning_fill`).
+
+The time rules look back: rows dated before `start` are context, judged the same way but
+returned in neither frame, so a day gets the same verdict in a daily run as in a backfill.
+Rows are tracked as positions in one typed frame and copied once at the end.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pandera.errors as pa_errors
-import pandera.pandas as pa
 
+from finpipe.lib.calendar import _CAL_END, _CAL_START, trading_sessions
+from finpipe.lib.cleaning_fill import fill_gaps, missing_table
+from finpipe.lib.cleaning_panel import Panel
+from finpipe.lib.cleaning_rows import PRICE_COLUMNS, coerce_types, reject, schema_failures
+from finpipe.lib.cleaning_rules import OutlierRule, outliers, stale_rows, total_returns
 from finpipe.lib.schemas import RawPrices
-from finpipe.lib.sources.base import RAW_PRICE_COLUMNS as PRICE_COLUMNS
 
-__all__ = ["CleaningResult", "clean_prices", "split_valid_rows"]
+__all__ = ["CLEAN_COLUMNS", "CleaningResult", "CleaningRules", "clean_prices"]
+
+CLEAN_COLUMNS = [*PRICE_COLUMNS, "total_return", "filled"]
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    """Thresholds of the time rules (the row rules have none)."""
+
+    max_fill_days: int = 3  # consecutive missing sessions filled from the previous close
+    stale_repeats: int = 3  # unchanged sessions in a row, without volume, before quarantine
+    outlier: OutlierRule = field(default_factory=OutlierRule)
 
 
 @dataclass(frozen=True)
 class CleaningResult:
-    kept: pd.DataFrame
+    kept: pd.DataFrame  # CLEAN_COLUMNS: real rows and forward-filled ones (`filled`)
     rejected: pd.DataFrame  # input columns + `rule` + `reason`
+    missing: pd.DataFrame  # date, ticker, status ("filled" | "missing"), cause
+
+    @property
+    def rows_kept(self) -> int:
+        """Real rows kept: forward-filled rows are not data."""
+        return int((~self.kept["filled"].astype(bool)).sum())
+
+    @property
+    def rows_in(self) -> int:
+        return self.rows_kept + len(self.rejected)
 
     @property
     def rejected_share(self) -> float:
-        total = len(self.kept) + len(self.rejected)
-        return len(self.rejected) / total if total else 0.0
-
-
-def _reject(frame: pd.DataFrame, rule: str | pd.Series, reason: str | pd.Series) -> pd.DataFrame:
-    out = frame.copy()
-    out["rule"], out["reason"] = rule, reason
-    return out
-
-
-def split_valid_rows(
-    frame: pd.DataFrame, schema: type[pa.DataFrameModel]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validate lazily; rows named in failure cases are rejected with every reason found.
-    Expects typed columns (see `coerce_types`): the rows returned are not re-coerced.
-
-    A failure that names no row (a missing column, say) rejects the whole frame.
-    """
-    try:
-        return schema.validate(frame, lazy=True), frame.iloc[0:0].pipe(_reject, "", "")
-    except pa_errors.SchemaErrors as err:
-        cases = err.failure_cases
-    frame_level = cases[cases["index"].isna()]
-    if not frame_level.empty:
-        reason = "; ".join(
-            f"{row.column or 'table'}: {row.check} (found {row.failure_case})"
-            for row in frame_level.itertuples()
-        )
-        return frame.iloc[0:0], _reject(frame, "schema", reason)
-    is_column = cases["schema_context"] == "Column"
-    cases = cases.assign(
-        text=cases["check"]
-        .astype(str)
-        .where(
-            ~is_column,
-            cases["column"].astype(str)
-            + ": "
-            + cases["check"].astype(str)
-            + " (got "
-            + cases["failure_case"].astype(str)
-            + ")",
-        ),
-        order=(~is_column).astype(int),
-    ).sort_values(["index", "order"], kind="stable")
-    cases = cases.drop_duplicates(subset=["index", "text"])
-    by_row = cases.groupby("index")
-    reasons = by_row["text"].agg("; ".join)
-    rules = by_row["check"].first().astype(str)
-    bad = frame.index.isin(reasons.index)
-    rejected = _reject(frame[bad], rules.reindex(frame.index[bad]).values,
-                       reasons.reindex(frame.index[bad]).values)  # fmt: skip
-    return frame[~bad], rejected  # lazy validation named every failing row: the rest passed
-
-
-NUMERIC_COLUMNS = ["open", "high", "low", "close", "volume", "dividend_amount", "split_coefficient"]
-DATE_COLUMNS = ["date", "fetched_at"]
-
-
-def coerce_types(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse numbers and dates cell by cell: a row with a value that does not parse is
-    rejected naming the column and value, and the rest of the frame still gets typed (a
-    column-wide cast would fail the whole batch for one bad cell)."""
-    typed = frame.copy()
-    for column in NUMERIC_COLUMNS:
-        if not pd.api.types.is_float_dtype(frame[column]):
-            typed[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    for column in DATE_COLUMNS:
-        if not pd.api.types.is_datetime64_dtype(frame[column]):
-            typed[column] = pd.to_datetime(frame[column], errors="coerce", format="mixed")
-    failed = {c: typed[c].isna() & frame[c].notna() for c in NUMERIC_COLUMNS + DATE_COLUMNS}
-    bad = np.logical_or.reduce(list(failed.values()))
-    reasons = [
-        "; ".join(f"{c}: cannot parse {frame.at[i, c]!r}" for c, mask in failed.items() if mask[i])
-        for i in frame.index[bad]
-    ]
-    return typed[~bad], _reject(frame[bad], "unparseable", reasons)
+        return len(self.rejected) / self.rows_in if self.rows_in else 0.0
 
 
 def clean_prices(
-    raw: pd.DataFrame, universe: Iterable[str], as_of: pd.Timestamp | None = None
+    raw: pd.DataFrame,
+    universe: Iterable[str],
+    as_of: pd.Timestamp | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    rules: CleaningRules | None = None,
 ) -> CleaningResult:
-    """Duplicates, unknown tickers, schema violations and days after `as_of` (default: now)
-    are quarantined; the rest is kept."""
-    raw = raw.reset_index(drop=True)
-    rejected: list[pd.DataFrame] = []
+    """Clean the rows of [start, end] (default: every row; earlier rows are context).
+    Days after `as_of` (default: now) are quarantined."""
+    rules = rules or CleaningRules()
+    if not raw.index.equals(pd.RangeIndex(len(raw))):
+        raw = raw.reset_index(drop=True)
+    if "vendor_symbol" not in raw and "ticker" in raw:  # sources that do not deliver it yet
+        raw = raw.assign(vendor_symbol=raw["ticker"])
+    begin = pd.Timestamp(start) if start is not None else None
+    missing_columns = [c for c in PRICE_COLUMNS if c not in raw.columns]
+    if missing_columns:
+        reason = f"missing columns {missing_columns}; found {list(raw.columns)}"
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in CLEAN_COLUMNS})
+        return CleaningResult(empty, _own(reject(raw, "schema", reason), begin), _no_missing())
 
-    missing = [c for c in PRICE_COLUMNS if c not in raw.columns]
-    if missing:
-        reason = f"missing columns {missing}; found {list(raw.columns)}"
-        return CleaningResult(raw.iloc[0:0], _reject(raw, "schema", reason))
+    tickers = pd.Index(sorted(set(universe)), dtype=object)
+    known = raw["ticker"].isin(tickers).to_numpy()
+    rejected = [reject(raw[~known], "unknown_ticker", "ticker is not in the universe")]
+    typed, unparseable = coerce_types(raw[PRICE_COLUMNS] if known.all() else
+                                      raw.loc[known, PRICE_COLUMNS].reset_index(drop=True))  # fmt: skip
+    invalid, schema_rejected = schema_failures(typed, RawPrices)
+    rejected += [unparseable, schema_rejected]
 
-    rest = raw
-    known = rest["ticker"].isin(set(universe))
-    rejected.append(_reject(rest[~known], "unknown_ticker", "ticker is not in the universe"))
-    rest = rest[known]
-
-    typed, unparseable = coerce_types(rest[PRICE_COLUMNS])
-    rejected.append(unparseable)
-    kept, bad = split_valid_rows(typed, RawPrices)
-    rejected.append(bad)
     as_of = as_of if as_of is not None else pd.Timestamp.now(tz="UTC").tz_localize(None)
-    future = kept["date"] > as_of
-    rejected.append(_reject(kept[future], "future_date", f"date is after {as_of:%Y-%m-%d %H:%M}"))
-    kept = kept[~future]
-    # Duplicates last, among valid rows only: an invalid first copy must not cost the day.
-    dup = kept.duplicated(subset=["date", "ticker"], keep="first")
-    rejected.append(
-        _reject(kept[dup], "duplicate", "duplicate (ticker, date): first valid row kept")
+    ok = ~invalid
+    dates = typed["date"].to_numpy()
+    future = ok & (dates > as_of.to_datetime64())
+    rejected.append(reject(typed[future], "future_date", f"date is after {as_of:%Y-%m-%d %H:%M}"))
+    ok &= ~future
+    sessions = _sessions(dates[ok & ~np.isnat(dates)], begin, end)
+    row = sessions.get_indexer(dates)
+    col = tickers.get_indexer(typed["ticker"].to_numpy(dtype=object, na_value=None))
+    closed = ok & (row < 0)
+    rejected.append(reject(typed[closed], "closed_day", "date is not an XNYS trading session"))
+    ok &= ~closed
+    key = row.astype("int64") * len(tickers) + col
+    # Duplicates among valid rows only: an invalid first copy must not cost the day.
+    dup = np.zeros(len(typed), dtype=bool)
+    dup[ok] = pd.Series(key[ok]).duplicated(keep="first").to_numpy()
+    reason = "duplicate (ticker, date): first valid row kept"
+    rejected.append(reject(typed[dup], "duplicate", reason))
+    ok &= ~dup
+
+    split = _split_matrix(typed, row, col, ok, (len(sessions), len(tickers)))
+    cum_split = np.cumprod(split, axis=0)
+    valid = np.flatnonzero(ok)
+    grid = Panel(sessions, tickers, row[valid], col[valid])
+    kept, grid, ret, time_rejected = _time_rules(typed, valid, grid, cum_split, rules)
+    rejected = _own(pd.concat([r for r in [*rejected, *time_rejected] if len(r)] or rejected[:1]),
+                    begin)  # fmt: skip
+
+    own = np.ones(len(sessions), dtype=bool)
+    if begin is not None:
+        own &= sessions >= begin
+    if end is not None:
+        own &= sessions <= pd.Timestamp(end)
+    close = typed["close"].to_numpy()[kept]
+    fill = fill_gaps(grid, close, cum_split, split, own, rules.max_fill_days)
+    out = _assemble(typed, kept, ret, grid, fill, own)
+    return CleaningResult(out, rejected, missing_table(fill, grid, _causes(rejected)))
+
+
+def _time_rules(
+    typed: pd.DataFrame,
+    valid: np.ndarray,
+    grid: Panel,
+    cum_split: np.ndarray,
+    rules: CleaningRules,
+) -> tuple[np.ndarray, Panel, np.ndarray, list[pd.DataFrame]]:
+    """(positions of the kept rows in `typed`, their grid, their total return, rejected
+    frames) from the positions of the valid rows and their grid."""  # fmt: skip
+    values = {c: typed[c].to_numpy()[valid] for c in
+              ("open", "high", "low", "close", "volume", "dividend_amount")}  # fmt: skip
+    runs = stale_rows(values, grid)
+    stale = runs >= rules.stale_repeats
+    reason = [f"open, high, low and close unchanged without volume for {n} sessions in a row"
+              for n in runs[stale]]  # fmt: skip
+    rejected = [reject(typed.iloc[valid[stale]], "stale", np.array(reason, dtype=object))]
+    valid, grid = valid[~stale], grid.subset(~stale)
+    values = {c: v[~stale] for c, v in values.items()}
+
+    close, present = grid.wide(values["close"]), grid.mask()
+    dividend = grid.wide(values["dividend_amount"], fill=0.0)
+    found = outliers(close, dividend, cum_split, grid.wide(values["volume"]), present,
+                     rules.outlier)  # fmt: skip
+    bad = grid.long(found.flagged)
+    numbers = [grid.long(m)[bad] for m in (found.ret, found.z, found.volume_z)]
+    reason = [
+        f"total return {r:+.1%} is {z:+.1f} robust z from the ticker's last "
+        f"{rules.outlier.window} sessions on ordinary volume (volume z {v:+.1f}): "
+        "probable bad tick"
+        for r, z, v in zip(*numbers, strict=True)
+    ]
+    rejected.append(reject(typed.iloc[valid[bad]], "outlier", np.array(reason, dtype=object)))
+    valid, grid = valid[~bad], grid.subset(~bad)
+    ret = total_returns(close, dividend, cum_split, grid.mask())
+    return valid, grid, grid.long(ret), rejected
+
+
+def _assemble(
+    typed: pd.DataFrame, kept: np.ndarray, ret: np.ndarray, grid: Panel, fill, own: np.ndarray
+) -> pd.DataFrame:
+    """Kept rows of own sessions and fill rows, sorted by date and ticker: one copy of
+    `typed`, then the fill rows' columns overwritten."""
+    n_tickers = len(grid.tickers)
+    rows = np.concatenate([grid.row, fill.rows])
+    cols = np.concatenate([grid.col, fill.cols])
+    source = np.concatenate([kept, kept[fill.source]])
+    is_fill = np.concatenate([np.zeros(len(kept), bool), np.ones(len(fill.rows), bool)])
+    order = np.argsort(rows * n_tickers + cols, kind="stable")
+    order = order[own[rows[order]]]
+    out = typed.take(source[order]).reset_index(drop=True)
+    rows, is_fill = rows[order], is_fill[order]
+    if is_fill.any():
+        price = np.concatenate([np.zeros(len(kept)), fill.price])[order][is_fill]
+        out.loc[is_fill, "date"] = grid.sessions[rows[is_fill]]
+        for column, values in [("open", price), ("high", price), ("low", price),
+                               ("close", price), ("volume", 0.0), ("dividend_amount", 0.0),
+                               ("split_coefficient",
+                                np.concatenate([np.ones(len(kept)), fill.split])[order][is_fill])]:  # fmt: skip
+            out.loc[is_fill, column] = values
+    out["total_return"] = np.where(
+        is_fill, 0.0, np.concatenate([ret, np.zeros(len(fill.rows))])[order]
     )
-    kept = kept[~dup]
-    # CleanPrices (unique per ticker and day) holds by construction; the asset's blocking
-    # `schema_valid` check verifies it on what is written.
-    kept = kept.sort_values(["date", "ticker"]).reset_index(drop=True)
-    nonempty = [r for r in rejected if len(r)] or rejected[:1]
-    return CleaningResult(kept, pd.concat(nonempty, ignore_index=True))
+    out["filled"] = is_fill
+    return out[CLEAN_COLUMNS]
+
+
+def _sessions(
+    dates: np.ndarray, begin: pd.Timestamp | None, end: dt.date | None
+) -> pd.DatetimeIndex:
+    """XNYS sessions from the first to the last of the dates and range bounds, clipped to
+    the calendar's range."""
+    bounds = [pd.Timestamp(d) for d in (dates.min(), dates.max())] if len(dates) else []
+    bounds += [b for b in (begin, end and pd.Timestamp(end)) if b is not None]
+    if not bounds:
+        return pd.DatetimeIndex([], name="date")
+    lo = max(min(bounds), pd.Timestamp(_CAL_START))
+    hi = min(max(bounds), pd.Timestamp(_CAL_END))
+    return trading_sessions(lo.date(), hi.date()) if lo <= hi else pd.DatetimeIndex([])
+
+
+def _split_matrix(
+    typed: pd.DataFrame, row: np.ndarray, col: np.ndarray, ok: np.ndarray, shape: tuple[int, int]
+) -> np.ndarray:
+    """Each session's split coefficient per ticker (1 without one): the valid row's, else
+    any parsed row's of that day (a quarantined split day still splits the price)."""
+    coef = typed["split_coefficient"].to_numpy(dtype="float64")
+    usable = (row >= 0) & (col >= 0) & np.isfinite(coef) & (coef > 0)
+    split = np.ones(shape)
+    for rows in (usable & ~ok, usable & ok):  # valid rows last: they win
+        split[row[rows], col[rows]] = coef[rows]
+    return split
+
+
+def _own(rejected: pd.DataFrame, begin: pd.Timestamp | None) -> pd.DataFrame:
+    """The rejected rows of the range: not dated before `begin`, and undated rows once (a
+    vendor re-serves an undated row with every fetch; the lookback reads many fetches)."""
+    if begin is None or rejected.empty:
+        return rejected.reset_index(drop=True)
+    dates = _parsed_dates(rejected)
+    undated = dates.isna().to_numpy()
+    copies = np.zeros(len(rejected), dtype=bool)
+    copies[undated] = rejected[undated].astype(str).duplicated().to_numpy()
+    return rejected[~((dates < begin).to_numpy() | copies)].reset_index(drop=True)
+
+
+def _parsed_dates(frame: pd.DataFrame) -> pd.Series:
+    if "date" not in frame:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    return pd.to_datetime(frame["date"], errors="coerce", format="mixed")
+
+
+def _causes(rejected: pd.DataFrame) -> pd.Series:
+    """Why a (date, ticker) has no kept row, for the sessions where a raw row was rejected."""
+    if rejected.empty or "ticker" not in rejected:
+        return pd.Series(dtype=object)
+    keyed = pd.DataFrame({"date": _parsed_dates(rejected), "ticker": rejected["ticker"]})
+    keyed["cause"] = "quarantined (" + rejected["rule"].astype(str) + ")"
+    keyed = keyed.dropna().drop_duplicates(subset=["date", "ticker"])
+    keyed["ticker"] = keyed["ticker"].astype(str)
+    return keyed.set_index(["date", "ticker"])["cause"]
+
+
+def _no_missing() -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "ticker": [], "status": [],
+                         "cause": []})  # fmt: skip

@@ -10,10 +10,16 @@ __all__ = ["CleanPrices", "Features", "RawPrices"]
 
 
 class RawPrices(pa.DataFrameModel):
-    """Daily OHLCV as vendors deliver it (unadjusted, one row per ticker and day)."""
+    """Daily OHLCV as vendors deliver it (unadjusted, one row per ticker and day).
+
+    Built-in column checks and vectorized dataframe checks only: `validate_rows` runs it
+    lazily over whole ranges (millions of rows). Strings are `pd.StringDtype`, not `str`
+    (pandera checks `str` value by value); `coerce` is off because cleaning types every
+    column first and pandera's coercion would copy each one again. The dataframe checks
+    list one failure case: the failing rows are in each error's `check_output`.
+    """
 
     date: Series[pd.Timestamp] = pa.Field(nullable=False)
-    # String dtype, not `str`: pandera checks `str` value by value (seconds per million rows).
     ticker: Series[pd.StringDtype] = pa.Field(
         nullable=False, str_length={"min_value": 1, "max_value": 16}
     )
@@ -25,30 +31,42 @@ class RawPrices(pa.DataFrameModel):
     dividend_amount: Series[float] = pa.Field(ge=0, nullable=False)
     split_coefficient: Series[float] = pa.Field(gt=0, nullable=False)
     vendor: Series[pd.StringDtype] = pa.Field(nullable=False)
+    # The symbol as the vendor spells it (BRK-B for BRK.B); cleaning fills it from `ticker`
+    # when a source does not deliver it yet.
+    vendor_symbol: Series[pd.StringDtype] = pa.Field(nullable=True)
     fetched_at: Series[pd.Timestamp] = pa.Field(nullable=False)
 
-    @pa.dataframe_check(name="high >= low")
+    @pa.dataframe_check(name="high >= low", ignore_na=False, n_failure_cases=1)
     def high_above_low(cls, df: pd.DataFrame) -> Series[bool]:
         return df["high"] >= df["low"]
 
-    @pa.dataframe_check(name="open within [low, high]")
+    @pa.dataframe_check(name="open within [low, high]", ignore_na=False, n_failure_cases=1)
     def open_in_range(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["open"] >= df["low"]) & (df["open"] <= df["high"])
 
-    @pa.dataframe_check(name="close within [low, high]")
+    @pa.dataframe_check(name="close within [low, high]", ignore_na=False, n_failure_cases=1)
     def close_in_range(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["close"] >= df["low"]) & (df["close"] <= df["high"])
 
     class Config:
-        coerce = True
-        strict = "filter"
+        coerce = False
+        strict = True
 
 
 class CleanPrices(RawPrices):
-    """Cleaned prices: raw rules plus one row per (ticker, date)."""
+    """Cleaned prices: raw rules, one row per (ticker, date), and two derived columns.
+
+    `total_return` is the day's split- and dividend-adjusted return against the ticker's
+    previous row (NaN without one): its cumulative product is an adjusted price index
+    whose past never changes when a later split arrives, unlike a back-adjusted close.
+    `filled` marks rows carried forward from the previous close for a missing session.
+    """
+
+    total_return: Series[float] = pa.Field(nullable=True)
+    filled: Series[bool] = pa.Field(nullable=False)
 
     class Config:
-        coerce = True
+        coerce = False
         strict = True
         unique = ["date", "ticker"]
 

@@ -45,14 +45,16 @@ def test_bad_rows_are_quarantined_and_never_reach_features(pipeline):
     assert len(rejected) > 0 and rejected["reason"].str.len().gt(0).all()
     days = pd.date_range(FIRST, LAST, freq="B").strftime("%Y-%m-%d")
     raw = pd.concat([lake(settings, "raw_prices", d) for d in days])
-    kept = pd.concat([lake(settings, "cleaned_prices", d) for d in days])
+    cleaned = pd.concat([lake(settings, "cleaned_prices", d) for d in days])
+    kept = cleaned[~cleaned["filled"]]  # forward-filled rows are not raw rows
     feats = pd.concat([lake(settings, "features", d) for d in days])
     assert len(raw) == len(kept) + len(rejected)
     payloads = pd.DataFrame([json.loads(p) for p in rejected["payload"]])
     assert {"duplicate", "greater_than(0)"} <= set(rejected["rule"])
     assert rejected["reason"].str.contains("high >= low").any()
     bad = payloads[rejected["rule"].to_numpy() != "duplicate"]
-    keys = set(zip(pd.to_datetime(feats["date"]), feats["ticker"], strict=True))
+    filled = set(zip(cleaned.loc[cleaned["filled"], "date"], cleaned.loc[cleaned["filled"], "ticker"], strict=True))  # fmt: skip
+    keys = set(zip(pd.to_datetime(feats["date"]), feats["ticker"], strict=True)) - filled
     assert bad.shape[0] > 0
     assert not any(
         (pd.Timestamp(d), t) in keys for d, t in zip(bad["date"], bad["ticker"], strict=True)

@@ -1,0 +1,74 @@
+"""A long (date, ticker) frame laid out on a session × ticker grid.
+
+The time-series rules (stale prices, outliers, missing days, forward fill) work on
+session × ticker matrices so that nothing loops over tickers or rows; `Panel` keeps the
+position of every long row on the grid to go back and forth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Panel", "ffill_positions", "previous_present"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Grid positions of the rows of a long frame: `row` indexes `sessions`, `col` `tickers`."""
+
+    sessions: pd.DatetimeIndex
+    tickers: pd.Index
+    row: np.ndarray
+    col: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, sessions: pd.DatetimeIndex, tickers: pd.Index) -> Panel:
+        """Positions of `frame`'s rows; every date must be a session, every ticker listed."""
+        row = sessions.get_indexer(frame["date"])
+        col = tickers.get_indexer(frame["ticker"])
+        if (row < 0).any() or (col < 0).any():
+            raise ValueError("panel rows must have a listed session and ticker")
+        return cls(sessions, tickers, row, col)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.sessions), len(self.tickers)
+
+    def subset(self, selected: np.ndarray) -> Panel:
+        """The panel of the selected rows (a boolean mask over the long frame)."""
+        return Panel(self.sessions, self.tickers, self.row[selected], self.col[selected])
+
+    def wide(self, values: np.ndarray | pd.Series, fill: float = np.nan) -> np.ndarray:
+        """A session × ticker float matrix of `values` (one per row), `fill` elsewhere."""
+        out = np.full(self.shape, fill, dtype="float64")
+        out[self.row, self.col] = np.asarray(values, dtype="float64")
+        return out
+
+    def mask(self, selected: np.ndarray | None = None) -> np.ndarray:
+        """Boolean matrix: True where a (selected) row sits."""
+        out = np.zeros(self.shape, dtype=bool)
+        rows = slice(None) if selected is None else selected
+        out[self.row[rows], self.col[rows]] = True
+        return out
+
+    def long(self, matrix: np.ndarray) -> np.ndarray:
+        """The matrix's value at each row of the long frame."""
+        return matrix[self.row, self.col]
+
+
+def ffill_positions(present: np.ndarray) -> np.ndarray:
+    """For each cell, the session position of the latest present cell at or before it in the
+    same column, -1 before the first one."""
+    positions = np.where(present, np.arange(present.shape[0])[:, None], -1)
+    return np.maximum.accumulate(positions, axis=0)
+
+
+def previous_present(matrix: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Per cell, the value of the latest present cell strictly before it (NaN if none)."""
+    last = ffill_positions(present)
+    before = np.vstack([np.full((1, matrix.shape[1]), -1), last[:-1]])
+    cols = np.broadcast_to(np.arange(matrix.shape[1]), matrix.shape)
+    return np.where(before >= 0, matrix[np.maximum(before, 0), cols], np.nan)
