@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from finpipe.lib.calendar import _CAL_END, _CAL_START, trading_sessions
-from finpipe.lib.cleaning_fill import fill_gaps, missing_table
+from finpipe.lib.cleaning_fill import Fill, fill_gaps, missing_table
 from finpipe.lib.cleaning_panel import Panel
 from finpipe.lib.cleaning_rows import PRICE_COLUMNS, coerce_types, reject, schema_failures
 from finpipe.lib.cleaning_rules import OutlierRule, outliers, stale_rows, total_returns
@@ -172,32 +172,40 @@ def _time_rules(
 
 
 def _assemble(
-    typed: pd.DataFrame, kept: np.ndarray, ret: np.ndarray, grid: Panel, fill, own: np.ndarray
+    typed: pd.DataFrame,
+    kept: np.ndarray,
+    ret: np.ndarray,
+    grid: Panel,
+    fill: Fill,
+    own: np.ndarray,
 ) -> pd.DataFrame:
-    """Kept rows of own sessions and fill rows, sorted by date and ticker: one copy of
-    `typed`, then the fill rows' columns overwritten."""
-    n_tickers = len(grid.tickers)
+    """Kept rows of own sessions and fill rows, sorted by date and ticker, column by column:
+    each column is taken once from `typed`, fill rows overwritten in the taken array."""  # fmt: skip
     rows = np.concatenate([grid.row, fill.rows])
-    cols = np.concatenate([grid.col, fill.cols])
-    source = np.concatenate([kept, kept[fill.source]])
-    is_fill = np.concatenate([np.zeros(len(kept), bool), np.ones(len(fill.rows), bool)])
-    order = np.argsort(rows * n_tickers + cols, kind="stable")
+    order = np.argsort(rows * len(grid.tickers) + np.concatenate([grid.col, fill.cols]),
+                       kind="stable")  # fmt: skip
     order = order[own[rows[order]]]
-    out = typed.take(source[order]).reset_index(drop=True)
-    rows, is_fill = rows[order], is_fill[order]
-    if is_fill.any():
-        price = np.concatenate([np.zeros(len(kept)), fill.price])[order][is_fill]
-        out.loc[is_fill, "date"] = grid.sessions[rows[is_fill]]
-        for column, values in [("open", price), ("high", price), ("low", price),
-                               ("close", price), ("volume", 0.0), ("dividend_amount", 0.0),
-                               ("split_coefficient",
-                                np.concatenate([np.ones(len(kept)), fill.split])[order][is_fill])]:  # fmt: skip
-            out.loc[is_fill, column] = values
-    out["total_return"] = np.where(
-        is_fill, 0.0, np.concatenate([ret, np.zeros(len(fill.rows))])[order]
+    source = np.concatenate([kept, kept[fill.source]])[order]
+    is_fill = order >= len(kept)
+    at = order[is_fill] - len(kept)  # index into the fill arrays
+    price = fill.price[at]
+    replaced = {
+        "date": grid.sessions.to_numpy()[fill.rows[at]], "open": price, "high": price,
+        "low": price, "close": price, "volume": 0.0, "dividend_amount": 0.0,
+        "split_coefficient": fill.split[at],
+    }  # fmt: skip
+    columns = {}
+    for column in PRICE_COLUMNS:
+        values = typed[column].array.take(source)
+        if column in replaced and is_fill.any():
+            values = np.asarray(values).copy()
+            values[is_fill] = replaced[column]
+        columns[column] = values
+    columns["total_return"] = np.where(
+        is_fill, 0.0, np.append(ret, 0.0)[np.minimum(order, len(ret))]
     )
-    out["filled"] = is_fill
-    return out[CLEAN_COLUMNS]
+    columns["filled"] = is_fill
+    return pd.DataFrame(columns, copy=False)
 
 
 def _sessions(

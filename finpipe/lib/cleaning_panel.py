@@ -54,6 +54,15 @@ class Panel:
         out[self.row[rows], self.col[rows]] = True
         return out
 
+    def previous_rows(self) -> np.ndarray:
+        """For each row, the index of the same ticker's row on the latest earlier session
+        (-1 for a ticker's first row)."""
+        index = np.full(self.shape, -1, dtype="int64")
+        index[self.row, self.col] = np.arange(len(self.row))
+        last = ffill_positions(index >= 0)
+        before = np.where(self.row > 0, last[np.maximum(self.row - 1, 0), self.col], -1)
+        return np.where(before >= 0, index[np.maximum(before, 0), self.col], -1)
+
     def long(self, matrix: np.ndarray) -> np.ndarray:
         """The matrix's value at each row of the long frame."""
         return matrix[self.row, self.col]

@@ -75,7 +75,7 @@ def coerce_types(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         if frame[column].dtype != pd.StringDtype("python"):
             typed[column] = _as_string(frame[column])
     # One new frame with consolidated blocks: later row selections copy it cheaply.
-    typed_frame = pd.DataFrame({c: typed.get(c, frame[c]) for c in frame.columns})
+    typed_frame = pd.DataFrame({c: typed.get(c, frame[c]) for c in frame.columns}, copy=False)
     if not failed:
         return typed_frame, frame.iloc[0:0].pipe(reject, "", "")
     bad = np.logical_or.reduce(list(failed.values()))

@@ -32,11 +32,11 @@ def stale_rows(prices: Mapping[str, np.ndarray], panel: Panel) -> np.ndarray:
     A row is stale from some count on (`CleaningRules.stale_repeats`): the first repeats
     cannot be told from a quiet day yet, and a later day must not change an earlier verdict.
     """
-    present = panel.mask()
-    same = np.ones(len(panel.row), dtype=bool)
+    previous = panel.previous_rows()
+    same = previous >= 0
     for column in ("open", "high", "low", "close"):
         values = prices[column]
-        same &= panel.long(previous_present(panel.wide(values), present)) == values
+        same &= values[previous] == values
     repeat = same & ~(prices["volume"] > 0)  # zero or NaN
     # Run length of repeats per ticker: repeats so far minus repeats at the last non-repeat.
     repeats = np.cumsum(panel.wide(repeat.astype("float64"), fill=0.0), axis=0)
