@@ -26,17 +26,20 @@ from finpipe.definitions import build_definitions
 from finpipe.defs.lake_io import lake_path
 from finpipe.defs.partitions import daily_partitions, weekly_partitions
 from finpipe.errors import FinpipeError
+from finpipe.lib.baselines import BASELINES
 from finpipe.lib.calendar import trading_sessions
 from finpipe.lib.features import FEATURE_COLUMNS, next_day_target
 from finpipe.lib.lake import read_frame
 from finpipe.lib.modeling import daily_ic, ic_summary
+from finpipe.lib.registry import ModelRegistry
 from finpipe.lib.warehouse import Warehouse, insights
 from finpipe.settings import Settings
 
 __all__ = ["PREPARE", "DemoPlan", "materialize_range", "refresh_history", "run_demo"]
 
 ASSETS = ["universe", "raw_prices", "raw_news", "macro_indicators", "cleaned_prices",
-          "news_sentiment", "features", "trained_model", "predictions", "drift_report", "insights"]  # fmt: skip
+          "news_sentiment", "features", "trained_model", "predictions", "prediction_scores",
+          "backtest", "drift_report", "insights"]  # fmt: skip
 # Everything a day needs before a model can use it, in one run per range.
 PREPARE = ["raw_prices", "raw_news", "macro_indicators", "cleaned_prices", "news_sentiment",
            "features"]  # fmt: skip
@@ -120,7 +123,9 @@ def run_demo(
          plan.first_day, plan.last_day),
         (f"train weekly models {plan.first_week} → {plan.last_week}", ["trained_model"],
          plan.first_week, plan.last_week),
-        ("predict and publish insights", ["predictions", "insights"], plan.first_day, plan.last_day),
+        ("predict, score and publish insights", ["predictions", "prediction_scores", "insights"],
+         plan.first_day, plan.last_day),
+        (f"backtest the year to {plan.last_week}", ["backtest"], plan.last_week, plan.last_week),
         (f"drift reports {plan.drift_first_day} → {plan.last_day}", ["drift_report"],
          plan.drift_first_day, plan.last_day),
     ]  # fmt: skip
@@ -202,9 +207,40 @@ def summarize(
             "report": str(report) if report else None,
             "regime_shift_date": settings.regime_shift_date,
         },
+        "validation": _validation_summary(settings),
+        "backtest": _backtest_summary(instance),
         "insights_published": warehouse.count(insights),
         "wall_time_s": round(wall, 1),
     }
+
+
+def _validation_summary(settings: Settings) -> dict[str, Any]:
+    """Mean validation rank IC of the weekly versions beside the baselines fitted on the same
+    data, and how many versions became champion."""
+    reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, settings.model_name)
+    versions = reg.versions()
+    metrics = pd.DataFrame([reg.client.get_run(v.run_id).data.metrics for v in versions])
+    names = {"model": "val_rank_ic", **{b: f"val_{b}_rank_ic" for b in BASELINES}}
+    means = {k: float(metrics[c].mean()) for k, c in names.items() if c in metrics}
+    return {
+        "versions": len(versions),
+        "promoted": len(reg.champion_history()),
+        "champion": reg.champion().version if reg.champion() else None,
+        "mean_validation_rank_ic": means,
+    }
+
+
+def _backtest_summary(instance: DagsterInstance) -> dict[str, Any]:
+    event = instance.get_latest_materialization_event(AssetKey("backtest"))
+    if event is None:
+        return {}
+    meta = event.asset_materialization.metadata
+    keys = ["annual_return", "sharpe", "information_ratio", "max_drawdown", "mean_turnover",
+            "benchmark_annual_return", "benchmark_sharpe"]  # fmt: skip
+    out = {k: meta[k].value for k in keys if k in meta}
+    if "equity_png" in meta:
+        out["equity_curve"] = meta["equity_png"].value
+    return out
 
 
 def _print_summary(
@@ -227,6 +263,21 @@ def _print_summary(
         f"({len(drift['drifted_features'])} features drifted; regime shift planted on "
         f"{drift['regime_shift_date']})\n  report: {drift['report']}"
     )
+    val = summary["validation"]
+    shown = ", ".join(f"{k} {v:.4f}" for k, v in val["mean_validation_rank_ic"].items())
+    console.print(
+        f"[bold]Validation[/bold] (mean rank IC over {val['versions']} weekly versions): {shown}; "
+        f"{val['promoted']} promoted to champion, now version {val['champion']}"
+    )
+    bt = summary["backtest"]
+    if bt:
+        console.print(
+            f"[bold]Backtest[/bold] (long/short, net of costs, last 52 weeks): annual return "
+            f"{bt['annual_return']:.1%}, Sharpe {bt['sharpe']:.2f}, information ratio "
+            f"{bt['information_ratio']:.2f}, max drawdown {bt['max_drawdown']:.1%} vs "
+            f"equal-weight {bt['benchmark_annual_return']:.1%} (Sharpe "
+            f"{bt['benchmark_sharpe']:.2f})\n  equity curve: {bt.get('equity_curve')}"
+        )
     console.print(f"[bold]Insights published:[/bold] {summary['insights_published']}")
     console.print(f"[bold]Wall time:[/bold] {summary['wall_time_s']} s   summary: {path}")
     console.print(

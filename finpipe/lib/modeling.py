@@ -92,6 +92,7 @@ class Validated:
     """A model fitted without the last validation sessions, and its scores on them."""
 
     model: xgb.XGBRegressor
+    train_end: pd.Timestamp  # last feature day it was fitted on
     data_end: pd.Timestamp  # last day whose prices the model saw
     holdout: pd.DataFrame  # the validation rows (features and target)
     daily: pd.DataFrame  # per validation day: ic, rank_ic, hit_rate
@@ -109,7 +110,7 @@ def fit_with_holdout(training: TrainingSet, params: ModelParams, validation_days
         empty = pd.DataFrame(columns=["ic", "rank_ic", "hit_rate"])
         metrics = {"val_ic": float("nan"), "val_rank_ic": float("nan"),
                    "train_rows": float(len(training.frame))}  # fmt: skip
-        return Validated(train(training, params), training.data_end,
+        return Validated(train(training, params), training.end, training.data_end,
                          training.frame.iloc[0:0], empty, metrics)  # fmt: skip
     split = dates[-validation_days]
     early = training.frame["date"] < split
@@ -121,7 +122,7 @@ def fit_with_holdout(training: TrainingSet, params: ModelParams, validation_days
     metrics["train_rows"] = float(early.sum())
     for name, summary in baseline_metrics(training.frame[early], holdout).items():
         metrics.update({f"val_{name}_{k}": v for k, v in summary.items() if k != "days"})
-    return Validated(fit, split, holdout, daily, metrics)
+    return Validated(fit, last_day, split, holdout, daily, metrics)
 
 
 def feature_importance(model: xgb.XGBRegressor) -> pd.DataFrame:

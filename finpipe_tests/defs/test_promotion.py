@@ -32,7 +32,8 @@ def test_challengers_replace_the_champion_only_when_better(pipeline, monkeypatch
     champion = reg.champion()
     assert champion is not None and champion.tags.get("champion_from")
 
-    worse = _train(settings, instance, n_estimators=5, max_depth=1, learning_rate=0.01)
+    # No leaf may hold less than 1e9 of weight: no split, one constant prediction, no skill.
+    worse = _train(settings, instance, min_child_weight=1e9)
     challenger = reg.versions()[-1]
     assert challenger.tags["promotion.decision"] == "rejected"
     assert reg.champion().version == champion.version  # the alias did not move

@@ -51,6 +51,7 @@ class TrainingConfig(Config):
     n_estimators: int = 150
     max_depth: int = 3
     learning_rate: float = 0.05
+    min_child_weight: float = Field(20.0, ge=0, description="Minimum hessian weight per leaf.")
     seed: int = 7
     promotion_margin: float = Field(
         0.0, description="Mean daily rank IC a challenger must beat the champion by."
@@ -61,7 +62,8 @@ class TrainingConfig(Config):
 
     def params(self) -> ModelParams:
         return ModelParams(n_estimators=self.n_estimators, max_depth=self.max_depth,
-                           learning_rate=self.learning_rate, seed=self.seed)  # fmt: skip
+                           learning_rate=self.learning_rate,
+                           min_child_weight=self.min_child_weight, seed=self.seed)  # fmt: skip
 
 
 def _week_cutoff(week_key: str) -> pd.Timestamp:
@@ -136,6 +138,7 @@ def trained_model(
             rows.append({"week": week, "version": existing.version, "status": "unchanged"})
             continue
         fitted = fit_with_holdout(training, params, config.validation_days)
+        tags["train_end"] = fitted.train_end.date().isoformat()
         tags["data_end"] = fitted.data_end.date().isoformat()
         importance = feature_importance(fitted.model)
         with tempfile.TemporaryDirectory() as tmp:
