@@ -6,7 +6,6 @@ from litestar.testing import TestClient
 from finpipe.api.app import create_app
 from finpipe.lib.warehouse import Warehouse, insights, predictions
 
-
 DRIVERS = '[{"feature": "ret_5d", "contribution": 0.004}, {"feature": "news_tone", "contribution": -0.001}]'
 
 

@@ -42,7 +42,6 @@ def test_on_50_tickers_a_sound_model_beats_a_constant_champion_at_the_default_p(
     import datetime as dt
 
     from finpipe.lib.features import build_features
-    from finpipe.lib.metrics import daily_ic
     from finpipe.lib.modeling import ModelParams, fit_with_holdout, make_training_set
     from finpipe.lib.sentiment import daily_sentiment
     from finpipe.lib.synthetic import MarketConfig, synthetic_market
