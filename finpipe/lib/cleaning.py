@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from finpipe.lib.calendar import _CAL_END, _CAL_START, trading_sessions
-from finpipe.lib.cleaning_fill import Fill, fill_gaps, missing_table
+from finpipe.lib.cleaning_fill import fill_gaps, missing_table, with_fills
 from finpipe.lib.cleaning_panel import Panel
 from finpipe.lib.cleaning_rows import PRICE_COLUMNS, coerce_types, reject, schema_failures
 from finpipe.lib.cleaning_rules import OutlierRule, outliers, stale_rows, total_returns
@@ -130,8 +130,8 @@ def clean_prices(
         own &= sessions <= pd.Timestamp(end)
     close = typed["close"].to_numpy()[kept]
     fill = fill_gaps(grid, close, cum_split, split, own, rules.max_fill_days)
-    out = _assemble(typed, kept, ret, grid, fill, own)
-    return CleaningResult(out, rejected, missing_table(fill, grid, _causes(rejected)))
+    out = with_fills(typed, kept, ret, grid, fill, own)
+    return CleaningResult(out, rejected, missing_table(fill, grid, rejected))
 
 
 def _time_rules(
@@ -142,7 +142,7 @@ def _time_rules(
     rules: CleaningRules,
 ) -> tuple[np.ndarray, Panel, np.ndarray, list[pd.DataFrame]]:
     """(positions of the kept rows in `typed`, their grid, their total return, rejected
-    frames) from the positions of the valid rows and their grid."""  # fmt: skip
+    frames) from the positions of the valid rows and their grid."""
     values = {c: typed[c].to_numpy()[valid] for c in
               ("open", "high", "low", "close", "volume", "dividend_amount")}  # fmt: skip
     runs = stale_rows(values, grid)
@@ -169,43 +169,6 @@ def _time_rules(
     valid, grid = valid[~bad], grid.subset(~bad)
     ret = total_returns(close, dividend, cum_split, grid.mask())
     return valid, grid, grid.long(ret), rejected
-
-
-def _assemble(
-    typed: pd.DataFrame,
-    kept: np.ndarray,
-    ret: np.ndarray,
-    grid: Panel,
-    fill: Fill,
-    own: np.ndarray,
-) -> pd.DataFrame:
-    """Kept rows of own sessions and fill rows, sorted by date and ticker, column by column:
-    each column is taken once from `typed`, fill rows overwritten in the taken array."""  # fmt: skip
-    rows = np.concatenate([grid.row, fill.rows])
-    order = np.argsort(rows * len(grid.tickers) + np.concatenate([grid.col, fill.cols]),
-                       kind="stable")  # fmt: skip
-    order = order[own[rows[order]]]
-    source = np.concatenate([kept, kept[fill.source]])[order]
-    is_fill = order >= len(kept)
-    at = order[is_fill] - len(kept)  # index into the fill arrays
-    price = fill.price[at]
-    replaced = {
-        "date": grid.sessions.to_numpy()[fill.rows[at]], "open": price, "high": price,
-        "low": price, "close": price, "volume": 0.0, "dividend_amount": 0.0,
-        "split_coefficient": fill.split[at],
-    }  # fmt: skip
-    columns = {}
-    for column in PRICE_COLUMNS:
-        values = typed[column].array.take(source)
-        if column in replaced and is_fill.any():
-            values = np.asarray(values).copy()
-            values[is_fill] = replaced[column]
-        columns[column] = values
-    columns["total_return"] = np.where(
-        is_fill, 0.0, np.append(ret, 0.0)[np.minimum(order, len(ret))]
-    )
-    columns["filled"] = is_fill
-    return pd.DataFrame(columns, copy=False)
 
 
 def _sessions(
@@ -251,17 +214,6 @@ def _parsed_dates(frame: pd.DataFrame) -> pd.Series:
     if "date" not in frame:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     return pd.to_datetime(frame["date"], errors="coerce", format="mixed")
-
-
-def _causes(rejected: pd.DataFrame) -> pd.Series:
-    """Why a (date, ticker) has no kept row, for the sessions where a raw row was rejected."""
-    if rejected.empty or "ticker" not in rejected:
-        return pd.Series(dtype=object)
-    keyed = pd.DataFrame({"date": _parsed_dates(rejected), "ticker": rejected["ticker"]})
-    keyed["cause"] = "quarantined (" + rejected["rule"].astype(str) + ")"
-    keyed = keyed.dropna().drop_duplicates(subset=["date", "ticker"])
-    keyed["ticker"] = keyed["ticker"].astype(str)
-    return keyed.set_index(["date", "ticker"])["cause"]
 
 
 def _no_missing() -> pd.DataFrame:

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from finpipe.lib.cleaning_panel import Panel, ffill_positions
+from finpipe.lib.cleaning_rows import PRICE_COLUMNS
 
-__all__ = ["Fill", "fill_gaps", "missing_table"]
+__all__ = ["Fill", "fill_gaps", "missing_table", "with_fills"]
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,10 @@ def fill_gaps(
     return Fill(rows, cols, source, close[source] * ratio, split[rows, cols], absent, filled)
 
 
-def missing_table(fill: Fill, grid: Panel, causes: pd.Series) -> pd.DataFrame:
+def missing_table(fill: Fill, grid: Panel, rejected: pd.DataFrame) -> pd.DataFrame:
     """One row per own session and ticker without a kept row: date, ticker, status
-    ("filled" or "missing") and cause (why no row was kept)."""
+    ("filled" or "missing") and cause (the rule that rejected its row, if one did)."""
+    causes = _causes(rejected)
     rows, cols = np.nonzero(fill.absent)
     missing = pd.DataFrame(
         {
@@ -75,3 +77,58 @@ def missing_table(fill: Fill, grid: Panel, causes: pd.Series) -> pd.DataFrame:
     keys = pd.MultiIndex.from_arrays([missing["date"], missing["ticker"]])
     missing["cause"] = causes.reindex(keys).fillna("no row from the vendor").to_numpy()
     return missing
+
+
+def _causes(rejected: pd.DataFrame) -> pd.Series:
+    """Why a (date, ticker) has no kept row, for the sessions where a raw row was rejected."""
+    if rejected.empty or "ticker" not in rejected or "date" not in rejected:
+        return pd.Series(dtype=object)
+    keyed = pd.DataFrame(
+        {
+            "date": pd.to_datetime(rejected["date"], errors="coerce", format="mixed"),
+            "ticker": rejected["ticker"],
+        }
+    )
+    keyed["cause"] = "quarantined (" + rejected["rule"].astype(str) + ")"
+    keyed = keyed.dropna().drop_duplicates(subset=["date", "ticker"])
+    keyed["ticker"] = keyed["ticker"].astype(str)
+    return keyed.set_index(["date", "ticker"])["cause"]
+
+
+def with_fills(
+    typed: pd.DataFrame,
+    kept: np.ndarray,
+    ret: np.ndarray,
+    grid: Panel,
+    fill: Fill,
+    own: np.ndarray,
+) -> pd.DataFrame:
+    """The cleaned frame: kept rows (positions `kept` in `typed`, total returns `ret`) and
+    fill rows of the `own` sessions, sorted by date and ticker. Built column by column:
+    each column is taken once from `typed` and the fill rows overwritten in the taken array
+    (a fill row starts as a copy of its source row: vendor and fetch time carry over)."""
+    rows = np.concatenate([grid.row, fill.rows])
+    order = np.argsort(rows * len(grid.tickers) + np.concatenate([grid.col, fill.cols]),
+                       kind="stable")  # fmt: skip
+    order = order[own[rows[order]]]
+    source = np.concatenate([kept, kept[fill.source]])[order]
+    is_fill = order >= len(kept)
+    at = order[is_fill] - len(kept)  # index into the fill arrays
+    price = fill.price[at]
+    replaced = {
+        "date": grid.sessions.to_numpy()[fill.rows[at]], "open": price, "high": price,
+        "low": price, "close": price, "volume": 0.0, "dividend_amount": 0.0,
+        "split_coefficient": fill.split[at],
+    }  # fmt: skip
+    columns = {}
+    for column in PRICE_COLUMNS:
+        values = typed[column].array.take(source)
+        if column in replaced and is_fill.any():
+            values = np.asarray(values).copy()
+            values[is_fill] = replaced[column]
+        columns[column] = values
+    columns["total_return"] = np.where(
+        is_fill, 0.0, np.append(ret, 0.0)[np.minimum(order, len(ret))]
+    )
+    columns["filled"] = is_fill
+    return pd.DataFrame(columns, copy=False)

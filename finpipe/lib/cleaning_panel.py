@@ -24,15 +24,6 @@ class Panel:
     row: np.ndarray
     col: np.ndarray
 
-    @classmethod
-    def of(cls, frame: pd.DataFrame, sessions: pd.DatetimeIndex, tickers: pd.Index) -> Panel:
-        """Positions of `frame`'s rows; every date must be a session, every ticker listed."""
-        row = sessions.get_indexer(frame["date"])
-        col = tickers.get_indexer(frame["ticker"])
-        if (row < 0).any() or (col < 0).any():
-            raise ValueError("panel rows must have a listed session and ticker")
-        return cls(sessions, tickers, row, col)
-
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.sessions), len(self.tickers)
