@@ -5,7 +5,7 @@ trailing week of cross-sections. A feature drifts when the Kolmogorov–Smirnov 
 falls below the threshold; the Wasserstein distance (in reference standard deviations)
 says how far.
 
-Return-like features move together with the market every day, so a single day's
+Return-like and trend features move together with the market every day, so a single day's
 cross-section always looks "shifted"; they are compared demeaned per day
 (`relative_to_day`), which keeps changes in dispersion and shape and drops the common
 move. Per-day constants (macro series) and one-hot columns are not tested.
@@ -29,7 +29,7 @@ __all__ = [
     "write_evidently_report",
 ]
 
-RELATIVE_PREFIXES = ("ret_", "sma_ratio_")
+RELATIVE_PREFIXES = ("ret_", "sma_ratio_", "ema_ratio_", "macd_", "bb_", "rsi_", "dist_52w_")
 MIN_EFFECT_SD = 0.5
 UNTESTED_PREFIXES = ("sector_", "macro_")
 
@@ -93,6 +93,8 @@ def write_evidently_report(
     from evidently import Report
     from evidently.presets import DataDriftPreset
 
+    # Evidently rejects a column without values (a long-window feature still warming up).
+    columns = [c for c in columns if reference[c].notna().any() and current[c].notna().any()]
     report = Report([DataDriftPreset(columns=columns)])
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Evidently's own numpy warnings on constant columns

@@ -90,7 +90,8 @@ def _registry() -> list[Feature]:
         Feature("bb_pctb_20", "oscillator", 19, "Bollinger %B: close within SMA(20) ± 2 sd"),
         Feature("atr_14", "volatility", w, "ATR(14) of split-adjusted OHLC / close"),
     ]
-    feats += [Feature(f"vol_{n}d", "volatility", n, f"std of daily returns over {n} sessions")
+    feats += [Feature(f"vol_{n}d", "volatility", n, f"sd of daily returns over {n} sessions "
+                      f"(from {n - 1} at a ticker's start)")
               for n in VOL_WINDOWS]  # fmt: skip
     feats.append(Feature("range_hl", "volatility", 0, "(high - low) / close of the day"))
     feats += [Feature(f"volume_z_{n}", "volume", n - 1, f"z-score of log volume (split-adjusted) "

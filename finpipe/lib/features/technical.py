@@ -78,7 +78,8 @@ def technical_features(p: Panel, sectors: np.ndarray) -> Iterator[tuple[str, np.
         yield "atr_14", atr
         returns = ind.Rolling(daily)
         for n in VOL_WINDOWS:
-            ranked[f"vol_{n}d"] = returns.std(n, ddof=1)
+            # One return short of a full window is allowed: the first day has no return.
+            ranked[f"vol_{n}d"] = returns.std(n, ddof=1, min_periods=n - 1)
             yield f"vol_{n}d", ranked[f"vol_{n}d"]
         yield "range_hl", p.range_hl
         volumes = ind.Rolling(p.log_volume)
