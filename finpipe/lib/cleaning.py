@@ -81,11 +81,15 @@ def clean_prices(
     if "vendor_symbol" not in raw and "ticker" in raw:  # sources that do not deliver it yet
         raw = raw.assign(vendor_symbol=raw["ticker"])
     begin = pd.Timestamp(start) if start is not None else None
+    if raw.empty:  # nothing loaded at all (not even columns): every session is missing
+        raw = pd.DataFrame({c: pd.Series(dtype=object) for c in PRICE_COLUMNS})
     missing_columns = [c for c in PRICE_COLUMNS if c not in raw.columns]
     if missing_columns:
         reason = f"missing columns {missing_columns}; found {list(raw.columns)}"
-        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in CLEAN_COLUMNS})
-        return CleaningResult(empty, _own(reject(raw, "schema", reason), begin), _no_missing())
+        nothing = clean_prices(raw.iloc[0:0, 0:0], universe, as_of, start=start, end=end,
+                               rules=rules)  # fmt: skip
+        return CleaningResult(nothing.kept, _own(reject(raw, "schema", reason), begin),
+                              nothing.missing)  # fmt: skip
 
     tickers = pd.Index(sorted(set(universe)), dtype=object)
     known = raw["ticker"].isin(tickers).to_numpy()
@@ -214,8 +218,3 @@ def _parsed_dates(frame: pd.DataFrame) -> pd.Series:
     if "date" not in frame:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     return pd.to_datetime(frame["date"], errors="coerce", format="mixed")
-
-
-def _no_missing() -> pd.DataFrame:
-    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "ticker": [], "status": [],
-                         "cause": []})  # fmt: skip

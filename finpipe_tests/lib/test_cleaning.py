@@ -396,3 +396,15 @@ def test_fuzzed_time_faults_every_row_is_kept_or_quarantined_and_days_match_the_
     same = result.kept[result.kept["date"] == day].reset_index(drop=True)
     pd.testing.assert_frame_equal(daily.kept, same)
     assert len(daily.rejected) == int((pd.to_datetime(result.rejected["date"]) == day).sum())
+
+
+def test_nothing_loaded_gives_a_typed_empty_frame_and_every_session_missing(market):
+    for raw in (pd.DataFrame(), pd.DataFrame({"Close": [1.0]})):
+        day = clean_prices(
+            raw, market.tickers, start=dt.date(2024, 1, 16), end=dt.date(2024, 1, 16)
+        )
+        CleanPrices.validate(day.kept)
+        assert day.kept.empty and len(day.rejected) == len(raw)
+        assert (day.missing["status"] == "missing").sum() == len(market.tickers)
+        holiday = dt.date(2024, 1, 15)
+        assert clean_prices(raw, market.tickers, start=holiday, end=holiday).missing.empty
