@@ -8,7 +8,7 @@ from functools import lru_cache
 import exchange_calendars as xcals
 import pandas as pd
 
-__all__ = ["is_session", "news_window", "session_of", "trading_sessions"]
+__all__ = ["is_session", "news_window", "previous_session", "session_of", "trading_sessions"]
 
 _CAL_START, _CAL_END = "2000-01-01", "2035-12-31"
 
@@ -27,6 +27,11 @@ def trading_sessions(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
 def is_session(day: dt.date) -> bool:
     """True when NYSE trades on `day` (False on weekends and exchange holidays)."""
     return bool(_xnys().is_session(pd.Timestamp(day)))
+
+
+def previous_session(day: dt.date) -> dt.date:
+    """The last NYSE session strictly before `day`."""
+    return _xnys().date_to_session(pd.Timestamp(day) - pd.Timedelta(days=1), "previous").date()
 
 
 def news_window(start: dt.date, end: dt.date) -> tuple[pd.Timestamp, pd.Timestamp] | None:

@@ -4,13 +4,16 @@ from dagster import AssetKey, build_schedule_context
 
 from finpipe.definitions import build_definitions
 from finpipe.defs.partitions import daily_partitions, previous_week_mapping, weekly_partitions
-from finpipe.defs.schedules import daily_after_close, weekly_training
+from finpipe.defs.schedules import daily_after_close, score_previous_session, weekly_training
 
 ASSETS = {"universe", "raw_prices", "raw_news", "macro_indicators", "cleaned_prices", "news_sentiment",
-          "features", "trained_model", "predictions", "drift_report", "insights"}  # fmt: skip
+          "features", "trained_model", "predictions", "drift_report", "insights",
+          "prediction_scores", "backtest"}  # fmt: skip
 EDGES = [("raw_prices", "cleaned_prices"), ("cleaned_prices", "features"), ("features", "trained_model"),
          ("trained_model", "predictions"), ("predictions", "insights"), ("features", "drift_report"),
-         ("raw_news", "news_sentiment"), ("news_sentiment", "features"), ("macro_indicators", "features")]  # fmt: skip
+         ("raw_news", "news_sentiment"), ("news_sentiment", "features"), ("macro_indicators", "features"),
+         ("predictions", "prediction_scores"), ("features", "prediction_scores"),
+         ("predictions", "backtest")]  # fmt: skip
 
 
 def test_asset_graph_has_every_stage_and_the_lineage(settings):
@@ -49,4 +52,9 @@ def test_daily_schedule_runs_sessions_and_skips_holidays(settings):
     assert (
         tick(weekly_training, dt.datetime(2024, 3, 16, 6, 0)).run_requests[0].partition_key
         == "2024-03-11"
+    )
+    # The Tuesday after Martin Luther King Day scores Friday's predictions.
+    assert (
+        tick(score_previous_session, dt.datetime(2024, 1, 16, 17, 45)).run_requests[0].partition_key
+        == "2024-01-12"
     )
