@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from finpipe.errors import SourceError
 from finpipe.lib.sources.base import RAW_PRICE_COLUMNS
@@ -62,20 +67,16 @@ def _optional(
 
 @dataclass(frozen=True)
 class _CsvDirectory:
-    """What both layouts share: file lookup, universe, caching by mtime, range filtering."""
+    """What both layouts share: file lookup, universe, range filtering, provenance."""
 
     root: Path
 
-    def _load(self, path: Path) -> pd.DataFrame:
+    def _load(self, path: Path) -> pa.Table | pd.DataFrame:
         """The file as (date, open, …, split_coefficient) rows, dates parsed, any order."""
         raise NotImplementedError
 
     def _path(self, ticker: str) -> Path:
         return self.root / f"{ticker}.csv"
-
-    @lru_cache(maxsize=256)  # noqa: B019 - instances are few, frozen and long-lived
-    def _cached(self, path: Path, mtime: float) -> pd.DataFrame:
-        return self._load(path).sort_values("date", kind="stable")
 
     def universe(self) -> pd.DataFrame:
         tickers = sorted(p.stem for p in self.root.glob("*.csv"))
@@ -94,36 +95,59 @@ class _CsvDirectory:
         missing = [t for t in tickers if not self._path(t).exists()]
         if missing:
             raise SourceError(f"no file for {missing[:10]} in {self.root}")
-        frames = []
-        for ticker in tickers:
-            path = self._path(ticker)
-            stat = path.stat()
-            frame = self._cached(path, stat.st_mtime)
-            in_range = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
-            frame = frame[in_range | frame["date"].isna()]  # undated rows go to quarantine
-            fetched_at = pd.Timestamp(stat.st_mtime, unit="s").floor("s")
-            frames.append(
-                frame.assign(
-                    ticker=ticker,
-                    vendor=self.name,  # type: ignore[attr-defined]
-                    vendor_symbol=ticker,
-                    fetched_at=fetched_at,
-                )
-            )
-        return pd.concat(frames, ignore_index=True)[RAW_PRICE_COLUMNS]
+        paths = [self._path(t) for t in tickers]
+        # Parsing releases the GIL (pyarrow), so a few threads overlap file reads.
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            loaded = list(pool.map(self._load, paths))
+        columns = _columns(loaded)
+        owner = np.repeat(np.arange(len(paths)), [len(f) for f in loaded])
+        dates = columns["date"]
+        in_range = (dates >= np.datetime64(start)) & (dates <= np.datetime64(end))
+        keep = np.flatnonzero(in_range | np.isnat(dates))  # undated rows: cleaning quarantines
+        rows = keep[np.lexsort((dates[keep], owner[keep]))]  # by ticker, then date
+        names = np.asarray(tickers, dtype=object)[owner[rows]]
+        mtimes = np.array([p.stat().st_mtime for p in paths])[owner[rows]]
+        data = {c: values[rows] for c, values in columns.items()}
+        data |= {"ticker": names, "vendor": self.name,  # type: ignore[attr-defined]
+                 "vendor_symbol": names,
+                 "fetched_at": pd.to_datetime(mtimes, unit="s").floor("s")}  # fmt: skip
+        return pd.DataFrame(data)[RAW_PRICE_COLUMNS]
+
+
+def _columns(loaded: list[pa.Table | pd.DataFrame]) -> dict[str, np.ndarray]:
+    """Each column of all files end to end, as one array: straight from the typed Arrow
+    tables, or through pandas when a file needed the tolerant path."""
+    if all(isinstance(part, pa.Table) for part in loaded):
+        table = pa.concat_tables(loaded)
+        return {name: table[name].to_numpy() for name in table.column_names}
+    parts = [p.to_pandas() if isinstance(p, pa.Table) else p for p in loaded]
+    frame = pd.concat(parts, ignore_index=True)
+    return {name: frame[name].to_numpy() for name in frame.columns}
 
 
 @dataclass(frozen=True)
 class AlphaVantageCsvDirectory(_CsvDirectory):
     name: str = "alphavantage-csv"
 
-    def _load(self, path: Path) -> pd.DataFrame:
-        frame = _read_csv(path, engine="pyarrow")
-        _require(frame, ["timestamp", *RAW_PRICE_COLUMNS[2:9]], path)
-        frame = frame.rename(columns={"timestamp": "date"})
-        frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
-        return frame
+    def _load(self, path: Path) -> pa.Table | pd.DataFrame:
+        try:  # fast path: every value parses as the layout says
+            table = pacsv.read_csv(path, read_options=_ONE_THREAD, convert_options=_AV_TYPES)
+        except (pa.ArrowInvalid, OSError):  # a bad cell or column: the tolerant path says which
+            frame = _read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+            _require(frame, ["timestamp", *_AV_NUMBERS], path)
+            frame = frame.rename(columns={"timestamp": "date"})
+            frame["date"] = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
+            return frame[["date", *_AV_NUMBERS]]
+        dates = pc.strptime(table["timestamp"], format="%Y-%m-%d", unit="ns", error_is_null=True)
+        return table.drop_columns(["timestamp"]).add_column(0, "date", dates)
 
+
+_AV_NUMBERS = RAW_PRICE_COLUMNS[2:9]  # open … split_coefficient
+_ONE_THREAD = pacsv.ReadOptions(use_threads=False)
+_AV_TYPES = pacsv.ConvertOptions(
+    column_types={"timestamp": pa.string(), **dict.fromkeys(_AV_NUMBERS, pa.float64())},
+    include_columns=["timestamp", *_AV_NUMBERS],
+)
 
 _OHLCV = {"Date": "date", "Open": "open", "High": "high", "Low": "low", "Close": "close",
           "Volume": "volume", "Dividends": "dividend_amount", "Stock Splits": "split_coefficient"}  # fmt: skip

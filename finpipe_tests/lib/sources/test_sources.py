@@ -58,13 +58,15 @@ def test_malformed_csv_rows_reach_cleaning_and_are_quarantined(tmp_path):
     with (folder / "KO.csv").open("a") as handle:
         handle.write("2021-04-22,40.0,39.0,41.0,40.5,40.5,100,0.0,1.0\n")  # high < low
         handle.write("not-a-date,40.0,41.0,39.0,40.5,40.5,100,0.0,1.0\n")
+        handle.write("2021-04-23,40.0,41.0,39.0,4O.5,40.5,100,0.0,1.0\n")  # letter O: tolerant path
     frame = AlphaVantageCsvDirectory(folder).prices(
         ["KO"], dt.date(2021, 4, 1), dt.date(2021, 4, 30)
     )
     result = clean_prices(frame, ["KO"])
     assert len(result.kept) + len(result.rejected) == len(frame)
     reasons = " ".join(result.rejected["reason"])
-    assert "high >= low" in reasons and "date" in reasons
+    assert "high >= low" in reasons and "date" in reasons and "'4O.5'" in reasons
+    assert (result.kept["date"] < "2021-04-22").all() and len(result.kept) == 14
 
 
 def test_a_folder_without_csv_files_is_a_clear_error(tmp_path):
