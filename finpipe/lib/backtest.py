@@ -114,8 +114,9 @@ def equity_png(daily: pd.DataFrame, title: str) -> bytes:
     for column, label in (("gross", "long/short, gross"), ("net", "long/short, net of costs"),
                           ("benchmark", "equal-weight buy-and-hold")):  # fmt: skip
         ax.plot(daily["date"], (1 + daily[column]).cumprod(), label=label)
+    ax.set_yscale("log")  # equal moves look equal at any level
     ax.set_title(title)
-    ax.set_ylabel("growth of 1")
+    ax.set_ylabel("growth of 1 (log scale)")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
     fig.autofmt_xdate()
