@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["daily_ic", "ic_summary"]
+__all__ = ["LEAK_RANK_IC", "daily_ic", "ic_summary", "leaking_features"]
 
 
 def daily_ic(frame: pd.DataFrame, pred: str = "prediction", target: str = "target") -> pd.DataFrame:
@@ -42,3 +42,17 @@ def ic_summary(ics: pd.DataFrame) -> dict[str, float]:
         "hit_rate": float(ics["hit_rate"].mean()),
         "days": int(len(ics)),
     }
+
+
+LEAK_RANK_IC = 0.5  # no honest daily feature comes near this; a label copy sits near 1
+
+
+def leaking_features(
+    frame: pd.DataFrame, columns: list[str], target: str = "target", limit: float = LEAK_RANK_IC
+) -> dict[str, float]:
+    """Features whose cross-sectional rank correlation with the label, pooled over days,
+    exceeds `limit` in size: they almost surely contain the label itself."""
+    ranked = frame.groupby("date")[[*columns, target]].rank(pct=True)
+    centered = ranked - ranked.groupby(frame["date"]).transform("mean")
+    corr = centered[columns].corrwith(centered[target])
+    return {c: round(float(v), 4) for c, v in corr.items() if abs(v) > limit}

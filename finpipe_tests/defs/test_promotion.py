@@ -2,12 +2,16 @@
 Dagster metadata, the promotion bar from run config; manual promotion and rollback from
 the CLI."""
 
+import pandas as pd
 import pytest
-from dagster import AssetKey
+from dagster import AssetKey, materialize
+from upath import UPath
 
 from finpipe.cli import main
 from finpipe.definitions import build_definitions
 from finpipe.demo import materialize_range
+from finpipe.lib.features import next_day_target
+from finpipe.lib.lake import read_frame, write_frame
 from finpipe.lib.registry import ModelRegistry
 from finpipe.settings import get_settings
 
@@ -57,3 +61,29 @@ def test_challengers_replace_the_champion_only_when_better(pipeline, monkeypatch
         assert reg.champion().version == challenger.version
     finally:
         get_settings.cache_clear()
+
+
+def test_a_feature_that_leaks_the_label_fails_the_check_and_registers_nothing(pipeline):
+    settings, instance = pipeline
+    reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, settings.model_name)
+    before = len(reg.versions())
+    files = sorted((UPath(settings.lake_root) / "features").glob("date=*/data.parquet"))
+    originals = {f: f.read_bytes() for f in files}
+    frame = pd.concat([read_frame(f) for f in files], ignore_index=True)
+    frame["ret_5d"] = next_day_target(frame)  # tomorrow's answer, handed in as a feature
+    try:
+        for f in files:
+            day = pd.Timestamp(f.parent.name.removeprefix("date="))
+            write_frame(frame[frame["date"] == day], f)
+        defs = build_definitions(settings)
+        result = materialize(
+            list(defs.assets), selection=["trained_model"], instance=instance,
+            resources=defs.resources, partition_key=WEEK, raise_on_error=False,
+        )  # fmt: skip
+    finally:
+        for f, data in originals.items():
+            f.write_bytes(data)
+    [evaluation] = result.get_asset_check_evaluations()
+    assert evaluation.check_name == "no_label_leak" and not evaluation.passed
+    assert "ret_5d" in evaluation.metadata["leaking_features"].value[WEEK]
+    assert len(reg.versions()) == before

@@ -24,3 +24,14 @@ def test_ridge_finds_a_linear_signal_and_zero_has_no_skill():
     assert abs(metrics["momentum"]["rank_ic"]) < 0.1  # ret_20d carries no signal here
     assert metrics["zero"] == {"ic": 0.0, "rank_ic": 0.0, "icir": 0.0, "hit_rate": 0.5,
                                "days": 20}  # fmt: skip
+
+
+def test_a_feature_that_copies_the_label_is_caught_and_honest_ones_are_not():
+    from finpipe.lib.metrics import leaking_features
+
+    frame = _frame(pd.bdate_range("2024-01-01", periods=60), 3)
+    assert leaking_features(frame, FEATURE_COLUMNS) == {}  # one real signal at IC ~0.45
+    frame[FEATURE_COLUMNS[7]] = frame["target"] + np.random.default_rng(0).normal(
+        0, 0.1, len(frame)
+    )
+    assert list(leaking_features(frame, FEATURE_COLUMNS)) == [FEATURE_COLUMNS[7]]

@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import xgboost as xgb
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
     AssetDep,
     AssetExecutionContext,
     AssetIn,
@@ -31,6 +33,7 @@ from finpipe.errors import NoModelError
 from finpipe.lib.baselines import BASELINES
 from finpipe.lib.explain import top_drivers
 from finpipe.lib.features import FEATURE_COLUMNS
+from finpipe.lib.metrics import LEAK_RANK_IC, leaking_features
 from finpipe.lib.modeling import (
     ModelParams,
     Validated,
@@ -95,6 +98,15 @@ def _challenge(
     partitions_def=weekly_partitions,
     backfill_policy=BackfillPolicy.single_run(),
     kinds={"xgboost", "mlflow"},
+    check_specs=[
+        AssetCheckSpec(
+            "no_label_leak",
+            asset="trained_model",
+            blocking=True,
+            description="No feature ranks tickers like the label it is trained on "
+            f"(|pooled daily rank IC| ≤ {LEAK_RANK_IC}); a week that fails registers nothing.",
+        )
+    ],
     ins={
         "features": AssetIn(
             partition_mapping=training_window_mapping,
@@ -114,7 +126,7 @@ def trained_model(
     validation sessions (paired t-test on daily rank ICs)."""
     reg = registry.registry()
     params = config.params()
-    rows, importance = [], None
+    rows, importance, leaked = [], None, {}
     for week in context.partition_keys:
         cutoff = _week_cutoff(week)
         if features.empty:  # every upstream partition of the window is missing
@@ -133,6 +145,11 @@ def trained_model(
             "data_end": training.data_end.date().isoformat(),
             "fingerprint": f"{training.fingerprint}-{params.fingerprint}",
         }
+        leaks = leaking_features(training.frame, FEATURE_COLUMNS)
+        if leaks:  # never register a model that was handed the answer
+            leaked[week] = leaks
+            rows.append({"week": week, "version": "-", "status": f"refused: label leak {leaks}"})
+            continue
         existing = reg.find(partition=week, fingerprint=tags["fingerprint"])
         if existing is not None:
             rows.append({"week": week, "version": existing.version, "status": "unchanged"})
@@ -166,7 +183,14 @@ def trained_model(
         extra["feature_importance"] = MetadataValue.md(
             importance.head(10).to_markdown(index=False, floatfmt=".3f")
         )
+    leak_check = AssetCheckResult(
+        check_name="no_label_leak",
+        passed=not leaked,
+        metadata={"leaking_features": MetadataValue.json(leaked),
+                  "limit_rank_ic": MetadataValue.float(LEAK_RANK_IC)},
+    )  # fmt: skip
     return MaterializeResult(
+        check_results=[leak_check],
         metadata={
             **extra,
             "model_name": MetadataValue.text(reg.name),
@@ -174,7 +198,7 @@ def trained_model(
             "champion_version": MetadataValue.text(champion.version if champion else "-"),
             "weeks": MetadataValue.md(summary.tail(30).to_markdown(index=False)),
             "mlflow_tracking_uri": MetadataValue.text(redact_url(reg.tracking_uri)),
-        }
+        },
     )
 
 
