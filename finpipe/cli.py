@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import signal
@@ -87,8 +88,6 @@ def _universe(args: argparse.Namespace) -> int:
 
 
 def _model(args: argparse.Namespace) -> int:
-    import datetime as dt
-
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
@@ -98,7 +97,7 @@ def _model(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, settings.model_name)
-    versions, champion = reg.versions(), reg.champion()
+    versions = reg.versions()
     serves_from = pd.Timestamp(args.serves_from or dt.date.today())
     if args.action == "promote":
         if args.version not in {v.version for v in versions}:
@@ -108,8 +107,8 @@ def _model(args: argparse.Namespace) -> int:
         previous = reg.previous_champion()
         if previous is None:
             raise ConfigError(f"model {reg.name} has no earlier champion to roll back to")
-        reg.promote(previous, serves_from)
-    champion = reg.champion()
+        reg.promote(previous, serves_from, rollback=True)
+    champion, versions = reg.champion(), reg.versions()
     table = Table("version", "week", "data_end", "decision", "reason", "champion from",
                   title=f"{reg.name}: champion {champion.version if champion else '-'}")  # fmt: skip
     for v in versions[-args.last :]:
@@ -120,9 +119,7 @@ def _model(args: argparse.Namespace) -> int:
     return 0
 
 
-def dt_date(text: str):
-    import datetime as dt
-
+def _iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
@@ -154,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     model = sub.add_parser("model", help="list model versions, promote one or roll back")
     model.add_argument("action", choices=["list", "promote", "rollback"])
     model.add_argument("version", nargs="?", help="the version to promote")
-    model.add_argument("--from", dest="serves_from", type=dt_date, default=None,
+    model.add_argument("--from", dest="serves_from", type=_iso_date, default=None,
                        help="first day the new champion serves (default: today)")  # fmt: skip
     model.add_argument("--last", type=_positive, default=20, help="versions to list")
     model.set_defaults(func=_model)

@@ -7,9 +7,10 @@ from dagster import Definitions, definitions, load_assets_from_modules
 from finpipe.defs.cleaning import assets as cleaning
 from finpipe.defs.delivery import assets as delivery
 from finpipe.defs.evaluation import assets as evaluation
+from finpipe.defs.evaluation.sensors import sensors as evaluation_sensors
 from finpipe.defs.features import assets as features
 from finpipe.defs.ingestion import assets as ingestion
-from finpipe.defs.ingestion.sensors import sensors
+from finpipe.defs.ingestion.sensors import sensors as ingestion_sensors
 from finpipe.defs.modeling import assets as modeling
 from finpipe.defs.monitoring import assets as monitoring
 from finpipe.defs.resources import build_resources
@@ -25,7 +26,7 @@ def build_definitions(settings: Settings) -> Definitions:
         assets=load_assets_from_modules(STAGES),
         jobs=jobs,
         schedules=schedules,
-        sensors=sensors,
+        sensors=[*ingestion_sensors, *evaluation_sensors],
         resources=build_resources(settings),
     )
 

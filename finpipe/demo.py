@@ -222,10 +222,11 @@ def _validation_summary(settings: Settings) -> dict[str, Any]:
     metrics = pd.DataFrame([reg.client.get_run(v.run_id).data.metrics for v in versions])
     names = {"model": "val_rank_ic", **{b: f"val_{b}_rank_ic" for b in BASELINES}}
     means = {k: float(metrics[c].mean()) for k, c in names.items() if c in metrics}
+    champion = reg.champion()
     return {
         "versions": len(versions),
         "promoted": len(reg.champion_history()),
-        "champion": reg.champion().version if reg.champion() else None,
+        "champion": champion.version if champion else None,
         "mean_validation_rank_ic": means,
     }
 

@@ -7,6 +7,7 @@ from upath import UPath
 
 from finpipe.cli import main
 from finpipe.definitions import build_definitions
+from finpipe.defs.ingestion.sensors import restated_days
 from finpipe.demo import PREPARE, materialize_range
 from finpipe.lib.lake import read_frame
 from finpipe.settings import get_settings
@@ -50,6 +51,8 @@ def test_universe_add_backfills_the_history(home, capsys):
     assert "SYN011" in set(pd.read_csv(home.universe_path)["ticker"])
     for asset in ("raw_prices", "features"):
         assert all("SYN011" in t and "SYN012" not in t for t in _tickers(home, asset).values())
+    # The new ticker's own splits are not restatements of the days they fall on.
+    assert restated_days(instance, 0)[0] == []
 
     capsys.readouterr()
     assert main(["universe", "add", "NOPE"]) == 2

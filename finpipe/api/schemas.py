@@ -30,9 +30,11 @@ class Driver(msgspec.Struct):
     contribution: float
 
 
-def parse_drivers(stored: str | None) -> list[Driver]:
+def parse_drivers(stored: object) -> list[Driver]:
     """The drivers column as stored in the warehouse (JSON, or NULL for older rows)."""
-    return msgspec.json.decode(stored, type=list[Driver]) if stored else []
+    if not isinstance(stored, str) or not stored.startswith("["):  # NULL, NaN or older rows
+        return []
+    return msgspec.json.decode(stored, type=list[Driver])
 
 
 class Insight(msgspec.Struct):

@@ -95,12 +95,14 @@ class MarketResource(ConfigurableResource):
 
     def listed(self) -> pd.DataFrame:
         """Every ticker any configured source lists (what `finpipe universe add` accepts)."""
-        frames = []
+        frames, failures = [], []
         for source in self.chain().sources:
             try:
                 frames.append(source.universe())
-            except SourceError:
-                continue  # a source that cannot list right now just adds nothing
+            except SourceError as exc:  # a source that cannot list right now adds nothing
+                failures.append(f"{source.name}: {exc}")
+        if not frames:
+            raise SourceError("no market-data source could list tickers; " + "; ".join(failures))
         return pd.concat(frames, ignore_index=True).drop_duplicates("ticker")
 
     def news_chain(self) -> SourceChain:

@@ -12,7 +12,7 @@ from dagster import (
 )
 
 from finpipe.defs.partitions import daily_partitions, weekly_partitions
-from finpipe.lib.calendar import is_session, previous_session
+from finpipe.lib.calendar import is_session
 
 DAILY_ASSETS = ["raw_prices", "raw_news", "macro_indicators", "cleaned_prices", "news_sentiment",
                 "features", "predictions", "drift_report", "insights"]  # fmt: skip
@@ -34,7 +34,8 @@ scoring_job = define_asset_job(
     "scoring_job",
     selection=AssetSelection.assets("prediction_scores"),
     partitions_def=daily_partitions,
-    description="Score a session's predictions once the next session's outcome is known.",
+    description="Score a session's predictions once the next session's outcome is known "
+    "(requested by the score_when_outcome_arrives sensor).",
 )
 
 
@@ -47,17 +48,6 @@ def daily_after_close(context: ScheduleEvaluationContext) -> RunRequest | SkipRe
     return RunRequest(run_key=day.isoformat(), partition_key=day.isoformat())
 
 
-@schedule(job=scoring_job, cron_schedule="45 17 * * 1-5", execution_timezone="America/New_York")
-def score_previous_session(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
-    """17:45 New York time on sessions: score the previous session's predictions, whose
-    outcome (today's close) the daily run has just stored."""
-    day = context.scheduled_execution_time.date()
-    if not is_session(day):
-        return SkipReason(f"{day} is an exchange holiday: no new outcome")
-    previous = previous_session(day).isoformat()
-    return RunRequest(run_key=previous, partition_key=previous)
-
-
 @schedule(job=training_job, cron_schedule="0 6 * * 6", execution_timezone="America/New_York")
 def weekly_training(context: ScheduleEvaluationContext) -> RunRequest:
     """Saturday 06:00 New York time: train on the week that just ended (Monday's key)."""
@@ -66,4 +56,4 @@ def weekly_training(context: ScheduleEvaluationContext) -> RunRequest:
 
 
 jobs = [daily_job, training_job, scoring_job]
-schedules = [daily_after_close, score_previous_session, weekly_training]
+schedules = [daily_after_close, weekly_training]

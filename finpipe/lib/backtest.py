@@ -14,9 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finpipe.lib.calendar import trading_sessions
-
-__all__ = ["BacktestParams", "forward_returns", "performance", "run_backtest", "equity_png"]
+__all__ = ["BacktestParams", "equity_png", "performance", "run_backtest"]
 
 TRADING_DAYS = 252
 
@@ -25,14 +23,6 @@ TRADING_DAYS = 252
 class BacktestParams:
     top_k: int = 5
     cost_bps: float = 5.0
-
-
-def forward_returns(features: pd.DataFrame) -> pd.DataFrame:
-    """date × ticker matrix of each ticker's return from that session's close to the next
-    session's (NaN when the next session is not in `features`)."""
-    ret = features.pivot(index="date", columns="ticker", values="ret_1d").sort_index()
-    ret = ret.reindex(trading_sessions(ret.index.min(), ret.index.max()))
-    return ret.shift(-1)
 
 
 def _weights(scores: pd.DataFrame, top_k: int) -> pd.DataFrame:
@@ -51,7 +41,7 @@ def run_backtest(
     predictions: pd.DataFrame, outcomes: pd.DataFrame, params: BacktestParams
 ) -> pd.DataFrame:
     """Per day: gross and net long/short return, cost, turnover and the benchmark return.
-    `outcomes` is `forward_returns(...)`; days without an outcome yet are left out."""
+    `outcomes` is `next_session_returns(features)`; days without an outcome yet are left out."""
     scores = predictions.pivot(index="date", columns="ticker", values="prediction").sort_index()
     fwd = outcomes.reindex(index=scores.index, columns=scores.columns)
     known = fwd.notna().any(axis=1)

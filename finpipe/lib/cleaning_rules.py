@@ -158,9 +158,9 @@ def outliers(
     the bad print but ordinary against the last kept close, so it is kept. A real move that
     persists is extreme once, never against the day after. Runs of consecutive suspects
     need the verdict of the day before; three rounds settle runs of up to three."""
-    judged = _judge(total_returns(close, dividend, cum_split, present), np.log1p(volume), rule)
-    ordinary = ~(judged.volume_z > rule.volume_z)
     ret = total_returns(close, dividend, cum_split, present)
+    judged = _judge(ret, np.log1p(volume), rule)
+    ordinary = ~(judged.volume_z > rule.volume_z)
     suspect = (np.abs(judged.z(ret)) > rule.z) & ordinary
     flagged = np.zeros(present.shape, dtype=bool)
     flagged[judged.rows, judged.cols] = suspect

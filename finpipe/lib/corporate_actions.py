@@ -56,6 +56,7 @@ def corporate_actions(raw: pd.DataFrame) -> dict[str, list[list[object]]]:
     rows = pd.DataFrame(
         {"date": dates, "ticker": raw["ticker"], "split": split, "dividend": dividend}
     )[events & dates.notna()].sort_values(["date", "ticker"])
+    rows = rows.round({"split": 10, "dividend": 10})  # a re-parse must not look like news
     return {
         day: group[["ticker", "split", "dividend"]].values.tolist()
         for day, group in rows.groupby("date")

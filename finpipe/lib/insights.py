@@ -27,4 +27,7 @@ def rank_insights(
     frame.loc[pct <= quantile, "direction"] = "long"
     frame.loc[pct > 1 - quantile, "direction"] = "short"
     frame["sector"] = frame["ticker"].map(universe.set_index("ticker")["sector"])
-    return frame[INSIGHT_COLUMNS].sort_values(["date", "rank"]).reset_index(drop=True)
+    # Predictions stored before drivers existed have none: NULL, not an error.
+    frame = frame.reindex(columns=INSIGHT_COLUMNS)
+    frame["drivers"] = frame["drivers"].astype(object).where(frame["drivers"].notna(), None)
+    return frame.sort_values(["date", "rank"]).reset_index(drop=True)

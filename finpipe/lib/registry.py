@@ -177,27 +177,32 @@ class ModelRegistry:
     def mark_challenger(self, version: str) -> None:
         self.client.set_registered_model_alias(self.name, CHALLENGER, version)
 
-    def promote(self, version: str, serves_from: pd.Timestamp) -> None:
+    def promote(self, version: str, serves_from: pd.Timestamp, *, rollback: bool = False) -> None:
         """Make `version` the champion for days from `serves_from` on. Earlier days keep
-        the champion they had: each version lists every day it became champion."""
-        current = self.client.get_model_version(self.name, version)
-        starts = [*_champion_from(self._info(current)), pd.Timestamp(serves_from)]
+        the champion they had: each version lists every day it became champion. A
+        rollback undoes the last promotion in the history instead of adding one."""
+        info = self._info(self.client.get_model_version(self.name, version))
+        if info.data_end >= pd.Timestamp(serves_from):
+            raise ModelError(
+                f"version {version} saw prices up to {info.data_end.date()}: it cannot serve "
+                f"from {pd.Timestamp(serves_from).date()}, only from a later day"
+            )
+        starts = [*_champion_from(info), pd.Timestamp(serves_from)]
         self.tag(version, {CHAMPION_FROM: ",".join(sorted({d.date().isoformat() for d in starts}))})
         self.client.set_registered_model_alias(self.name, CHAMPION, version)
-        history = [*self.champion_history(), version]
+        history = self.champion_history()
+        history = history[:-1] if rollback else [*history, version]
         self.client.set_registered_model_tag(self.name, CHAMPION_HISTORY, ",".join(history))
 
     def champion_history(self) -> list[str]:
-        """Every version promoted to champion, in the order of promotion."""
+        """The promotions still in force, oldest first (a rollback removes the last)."""
         tags = self.client.get_registered_model(self.name).tags if self._registered() else {}
         return [v for v in tags.get(CHAMPION_HISTORY, "").split(",") if v]
 
     def previous_champion(self) -> str | None:
-        """The version that was champion before the current one (for a rollback)."""
+        """The version a rollback returns to: the champion before the current one."""
         history = self.champion_history()
-        current = history[-1] if history else None
-        earlier = [v for v in history if v != current]
-        return earlier[-1] if earlier else None
+        return history[-2] if len(history) > 1 else None
 
     def load(self, version: ModelVersionInfo) -> xgb.Booster:
         """The version's booster (cached per process)."""

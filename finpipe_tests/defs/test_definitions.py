@@ -4,7 +4,7 @@ from dagster import AssetKey, build_schedule_context
 
 from finpipe.definitions import build_definitions
 from finpipe.defs.partitions import daily_partitions, previous_week_mapping, weekly_partitions
-from finpipe.defs.schedules import daily_after_close, score_previous_session, weekly_training
+from finpipe.defs.schedules import daily_after_close, weekly_training
 
 ASSETS = {"universe", "raw_prices", "raw_news", "macro_indicators", "cleaned_prices", "news_sentiment",
           "features", "trained_model", "predictions", "drift_report", "insights",
@@ -53,8 +53,20 @@ def test_daily_schedule_runs_sessions_and_skips_holidays(settings):
         tick(weekly_training, dt.datetime(2024, 3, 16, 6, 0)).run_requests[0].partition_key
         == "2024-03-11"
     )
-    # The Tuesday after Martin Luther King Day scores Friday's predictions.
+
+
+def test_scoring_follows_the_outcome_of_the_next_session():
+    from dagster import RunRequest
+
+    from finpipe.defs.evaluation.sensors import scoring_request
+
+    # Tuesday after Martin Luther King Day: Friday's predictions can now be scored.
+    request = scoring_request("2024-01-16", 42, today=dt.date(2024, 1, 16))
+    assert isinstance(request, RunRequest) and request.partition_key == "2024-01-12"
     assert (
-        tick(score_previous_session, dt.datetime(2024, 1, 16, 17, 45)).run_requests[0].partition_key
-        == "2024-01-12"
+        "not a recent session" in scoring_request("2024-01-16", 1, dt.date(2024, 3, 1)).skip_message
+    )
+    assert (
+        "not a recent session"
+        in scoring_request("2024-01-15", 1, dt.date(2024, 1, 15)).skip_message
     )

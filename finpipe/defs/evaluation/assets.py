@@ -21,21 +21,22 @@ from finpipe.defs.lake_io import LakeResource
 from finpipe.defs.partitions import (
     DAILY,
     TRAINING_WEEKS,
+    closed_days,
     training_window_mapping,
     weekly_partitions,
 )
 from finpipe.lib.backtest import (
     BacktestParams,
     equity_png,
-    forward_returns,
     performance,
     run_backtest,
 )
-from finpipe.lib.features import next_day_target
+from finpipe.lib.features import next_day_target, next_session_returns
 from finpipe.lib.modeling import daily_ic
 
-# predictions[d] are judged by the next session's return, stored in features[d + 1].
-_WITH_NEXT_DAY = TimeWindowPartitionMapping(start_offset=0, end_offset=1)
+# predictions[d] are judged by the next session's return, stored in features of the next
+# session: d + 1, or a few weekdays later across a holiday (Good Friday, Thanksgiving).
+_WITH_NEXT_DAY = TimeWindowPartitionMapping(start_offset=0, end_offset=3)
 _OPTIONAL = {"metadata": {"allow_missing_partitions": True}}
 SCORE_COLUMNS = ["date", "model_version", "tickers", "ic", "rank_ic", "hit_rate"]
 _SHOWN = ["days", "annual_return", "sharpe", "information_ratio", "max_drawdown", "mean_turnover"]
@@ -57,6 +58,8 @@ def prediction_scores(
     """Realized quality of each day's predictions per model version: IC, rank IC and hit
     rate against the next session's relative return. A day is scored once that session
     exists; re-materialize it then (its latest partition usually has no outcome yet)."""
+    if features.empty:  # no outcome loaded at all
+        features = pd.DataFrame(columns=["date", "ticker", "ret_1d"])
     scored = predictions.merge(
         features.assign(target=next_day_target(features))[["date", "ticker", "target"]],
         on=["date", "ticker"],
@@ -74,7 +77,8 @@ def prediction_scores(
     metadata = {
         "days_scored": MetadataValue.int(len(frame)),
         "days_awaiting_outcome": MetadataValue.int(
-            len(set(context.partition_keys)) - frame["date"].nunique()
+            len(set(context.partition_keys) - set(closed_days(context.partition_keys)))
+            - frame["date"].nunique()
         ),
     }
     if len(frame):
@@ -136,7 +140,7 @@ def backtest(
     params = BacktestParams(top_k=config.top_k, cost_bps=config.cost_bps)
     if predictions.empty or features.empty:
         return MaterializeResult(metadata={"days": 0, "note": "no predictions in the window"})
-    outcomes = forward_returns(features)
+    outcomes = next_session_returns(features)
     dates = pd.to_datetime(predictions["date"])
     weeks, last = [], None
     for week in context.partition_keys:  # a backfill of many weeks runs as one run

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -15,12 +16,14 @@ from dagster import (
 )
 
 from finpipe.defs.partitions import DAILY, closed_days, partition_dates
-from finpipe.defs.resources import MarketResource
+from finpipe.defs.resources import MarketResource, WarehouseResource
 from finpipe.errors import SourceError
 from finpipe.lib.calendar import news_window, session_of
+from finpipe.lib.cleaning_rows import reject
 from finpipe.lib.corporate_actions import CORPORATE_ACTIONS_KEY, corporate_actions
 from finpipe.lib.sources import NEWS_COLUMNS
 from finpipe.lib.vendor_check import CLOSE_TOLERANCE, close_disagreements
+from finpipe.lib.warehouse import quarantine, quarantine_records
 
 
 def _daily_metadata(context: AssetExecutionContext, frame: pd.DataFrame) -> dict[str, object]:
@@ -71,13 +74,17 @@ def universe(market: MarketResource) -> Output[pd.DataFrame]:
     ],
 )
 def raw_prices(
-    context: AssetExecutionContext, market: MarketResource, universe: pd.DataFrame
+    context: AssetExecutionContext,
+    market: MarketResource,
+    universe: pd.DataFrame,
+    warehouse: WarehouseResource,
 ) -> Iterator[Output[pd.DataFrame] | AssetCheckResult]:
     """Daily OHLCV and corporate actions as the first answering vendor delivered them:
-    unadjusted, faults included, each row with its vendor and fetch time."""
+    unadjusted, faults included, each row with its vendor and fetch time (rows without a
+    readable date go to the quarantine table)."""
     start, end = partition_dates(context)
     tickers = universe["ticker"].tolist()
-    frame = market.chain().prices(tickers, start, end)
+    frame = _quarantine_undated(context, warehouse, market.chain().prices(tickers, start, end))
     actions = corporate_actions(frame)
     yield Output(
         frame,
@@ -85,9 +92,30 @@ def raw_prices(
             **_daily_metadata(context, frame),
             # The restatement sensor compares these between materializations of a day.
             CORPORATE_ACTIONS_KEY: MetadataValue.json(actions),
+            "tickers": MetadataValue.json(sorted(frame["ticker"].astype(str).unique())),
         },
     )
     yield _cross_vendor_check(market, frame, tickers, start, end)
+
+
+def _quarantine_undated(
+    context: AssetExecutionContext, warehouse: WarehouseResource, frame: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows without a readable date belong to no partition: quarantined here, with the
+    value, so no later run reads them again through its lookback."""
+    dates = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
+    undated = frame[dates.isna()]
+    reasons = [f"date {value!r} is missing or does not parse" for value in undated["date"]]
+    rows = quarantine_records(
+        reject(undated, "undated", np.array(reasons, dtype=object)),
+        asset="raw_prices",
+        partitions=[context.partition_keys[0]] * len(undated),
+        run_id=context.run_id,
+    )
+    warehouse.get().replace_partitions(
+        quarantine, asset="raw_prices", partitions=context.partition_keys, rows=rows
+    )
+    return frame[dates.notna()]
 
 
 def _cross_vendor_check(

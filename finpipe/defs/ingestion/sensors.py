@@ -29,13 +29,26 @@ from finpipe.defs.partitions import daily_partitions, feature_lookback_mapping
 from finpipe.lib.corporate_actions import CORPORATE_ACTIONS_KEY
 
 RAW = AssetKey("raw_prices")
-# What reads a raw day, in the order a run materializes it.
-RESTATED = ["cleaned_prices", "features", "predictions", "insights"]
+# What reads a raw day, in the order a run materializes it (drift reports and backtests
+# are left for their schedules: they summarize, and redoing them is slow).
+RESTATED = ["cleaned_prices", "features", "predictions", "prediction_scores", "insights"]
 
 
-def _actions(record, day: str) -> list:
-    entry = record.event_log_entry.asset_materialization.metadata.get(CORPORATE_ACTIONS_KEY)
-    return (entry.value or {}).get(day, []) if entry is not None else []
+def _metadata(record, key: str, default):
+    entry = record.event_log_entry.asset_materialization.metadata.get(key)
+    return entry.value if entry is not None and entry.value is not None else default
+
+
+def _restated(previous, current, day: str) -> bool:
+    """Whether the day's splits or dividends of tickers in both materializations differ
+    (a ticker added to the universe brings its own history, not a restatement)."""
+    both = set(_metadata(previous, "tickers", [])) & set(_metadata(current, "tickers", []))
+
+    def events(record) -> list:
+        rows = _metadata(record, CORPORATE_ACTIONS_KEY, {}).get(day, [])
+        return sorted(r for r in rows if r[0] in both)
+
+    return events(previous) != events(current)
 
 
 def restated_days(instance: DagsterInstance, after_storage_id: int) -> tuple[list[str], int]:
@@ -56,7 +69,7 @@ def restated_days(instance: DagsterInstance, after_storage_id: int) -> tuple[lis
             ),
             limit=1,
         ).records
-        if previous and _actions(previous[0], day) != _actions(record, day):
+        if previous and _restated(previous[0], record, day):
             days.add(day)
     return sorted(days), cursor
 

@@ -75,13 +75,15 @@ def _week_cutoff(week_key: str) -> pd.Timestamp:
 
 
 def _challenge(
-    reg: ModelRegistry, fitted: Validated, cutoff: pd.Timestamp, config: TrainingConfig
+    reg: ModelRegistry, fitted: Validated, week: str, config: TrainingConfig
 ) -> PromotionDecision:
     """Score the champion on the challenger's validation days and decide."""
     champion = reg.champion()
-    if champion is not None and champion.data_end > cutoff:
-        return PromotionDecision(False, f"champion {champion.version} is newer than this week")
-    if champion is None or champion.data_end > fitted.data_end or fitted.daily.empty:
+    if champion is not None and champion.tags.get("partition", "") > week:
+        return PromotionDecision(False, f"champion {champion.version} is of a later week")
+    if champion is not None and champion.data_end > fitted.data_end:
+        return PromotionDecision(False, f"champion {champion.version} saw these validation days")
+    if champion is None or fitted.daily.empty:
         return decide(fitted.daily["rank_ic"], None)
     holdout = fitted.holdout
     try:
@@ -164,7 +166,7 @@ def trained_model(
             info = reg.log_version(fitted.model, params=params.as_dict(), metrics=fitted.metrics,
                                    tags=tags, artifacts={"explain": table})  # fmt: skip
         reg.mark_challenger(info.version)
-        decision = _challenge(reg, fitted, cutoff, config)
+        decision = _challenge(reg, fitted, week, config)
         reg.tag(info.version, decision.tags())
         if decision.promote:
             reg.promote(info.version, serves_from=cutoff + pd.Timedelta(days=1))
@@ -214,9 +216,9 @@ def predictions(
     registry: RegistryResource,
     warehouse: WarehouseResource,
 ) -> Output[pd.DataFrame]:
-    """Each ticker's predicted next-day relative return, from the latest model version
-    trained strictly before that day (never a model that saw the day), with its top three
-    drivers (SHAP contributions)."""
+    """Each ticker's predicted next-day relative return, from the champion as of that day
+    (never a model whose data reaches the day), with its top three drivers (SHAP
+    contributions)."""
     reg = registry.registry()
     versions = reg.versions()
     parts, missing = [], []

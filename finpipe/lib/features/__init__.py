@@ -5,7 +5,12 @@ so nothing loops over tickers. The registry (`REGISTRY`) names every feature wit
 meaning and lookback; docs/features.md explains the method and its limits.
 """
 
-from finpipe.lib.features.build import build_features, empty_features, next_day_target
+from finpipe.lib.features.build import (
+    build_features,
+    empty_features,
+    next_day_target,
+    next_session_returns,
+)
 from finpipe.lib.features.registry import (
     FEATURE_COLUMNS,
     MAX_LOOKBACK,
@@ -27,6 +32,7 @@ __all__ = [
     "SECTOR_COLUMNS",
     "Feature",
     "build_features",
+    "next_session_returns",
     "empty_features",
     "next_day_target",
     "registry_frame",

@@ -85,6 +85,15 @@ def build_features(
     return frame
 
 
+def next_session_returns(features: pd.DataFrame) -> pd.DataFrame:
+    """date × ticker matrix of each ticker's return from that session's close to the next
+    session's; NaN when the next session is not in `features`. On the exchange calendar,
+    so a missing day gives NaN rather than a later day's return."""
+    ret = features.pivot(index="date", columns="ticker", values="ret_1d").sort_index()
+    ret = ret.reindex(trading_sessions(ret.index.min(), ret.index.max()))
+    return ret.shift(-1)
+
+
 def next_day_target(features: pd.DataFrame) -> pd.Series:
     """The label: each ticker's next-session return, demeaned across tickers that day.
 
@@ -93,10 +102,7 @@ def next_day_target(features: pd.DataFrame) -> pd.Series:
     """
     if features.empty:
         return pd.Series(dtype="float64", index=features.index, name="target")
-    ret = features.pivot(index="date", columns="ticker", values="ret_1d").sort_index()
-    # On the exchange calendar, so a missing day gives NaN rather than a later day's return.
-    ret = ret.reindex(trading_sessions(ret.index.min(), ret.index.max()))
-    nxt = ret.shift(-1)
+    nxt = next_session_returns(features)
     nxt = nxt.sub(nxt.mean(axis=1), axis=0)
     target = nxt.stack(future_stack=True).rename("target")
     keys = pd.MultiIndex.from_frame(features[["date", "ticker"]])

@@ -5,7 +5,9 @@
 - `OhlcvCsvDirectory`: yfinance's export, `Date,Open,High,Low,Close,Volume` with optional
   `Dividends` and `Stock Splits` (0 means no split).
 
-Rows whose values do not parse are kept: cleaning quarantines them with a reason. A file
+Rows whose values do not parse are kept: cleaning quarantines them with a reason (a bad
+number with its value; a date that does not parse arrives as NaT, and `raw_prices`
+quarantines such rows). A file
 that cannot be read or lacks a column is a `SourceError`, so the chain can fail over.
 Sectors come from the S&P 500 constituents reference shipped with finpipe.
 """

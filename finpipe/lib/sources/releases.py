@@ -46,19 +46,25 @@ class ReleaseLag:
     business_days: int = 0
 
     def known_on(self, observed: pd.Series) -> pd.Series:
-        """The day each observation became known."""
+        """The business day each observation became known (a release never lands on a
+        weekend or holiday, and a day-partitioned lake has no weekend to put it in)."""
         shifted = pd.to_datetime(observed) + pd.Timedelta(days=self.days)
-        if not self.business_days or shifted.empty:
+        if shifted.empty:
             return shifted
         days = shifted.to_numpy().astype("datetime64[D]")
-        holidays = USFederalHolidayCalendar().holidays(
-            pd.Timestamp(days.min()) - pd.Timedelta(days=7),
-            pd.Timestamp(days.max()) + pd.Timedelta(days=30),
+        holidays = (
+            USFederalHolidayCalendar()
+            .holidays(
+                pd.Timestamp(days.min()) - pd.Timedelta(days=7),
+                pd.Timestamp(days.max()) + pd.Timedelta(days=30),
+            )
+            .values.astype("M8[D]")
         )
-        # roll="backward" then +n: the n-th business day strictly after the day.
-        known = np.busday_offset(
-            days, self.business_days, roll="backward", holidays=holidays.values.astype("M8[D]")
-        )
+        if self.business_days:
+            # roll="backward" then +n: the n-th business day strictly after the day.
+            known = np.busday_offset(days, self.business_days, roll="backward", holidays=holidays)
+        else:
+            known = np.busday_offset(days, 0, roll="forward", holidays=holidays)
         return pd.Series(known.astype("datetime64[ns]"), index=observed.index)
 
     def lookback(self) -> dt.timedelta:

@@ -109,4 +109,5 @@ def test_release_lag_counts_federal_business_days_strictly_after_the_observation
     known = ReleaseLag(business_days=1).known_on(observed)
     # Columbus Day (bond market shut, stocks open) and a Saturday before MLK Day.
     assert known.dt.strftime("%Y-%m-%d").tolist() == ["2023-10-10", "2024-01-16", "2024-01-17"]
-    assert ReleaseLag(days=50).known_on(observed.head(1)).tolist() == [pd.Timestamp("2023-11-25")]
+    # 50 days land on Saturday 2023-11-25: known on the next business day.
+    assert ReleaseLag(days=50).known_on(observed.head(1)).tolist() == [pd.Timestamp("2023-11-27")]
