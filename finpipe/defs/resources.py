@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -82,11 +83,11 @@ class MarketResource(ConfigurableResource):
 
     def chain(self) -> SourceChain:
         """The configured price sources, in order of preference."""
-        return self._build(self.sources)
+        return self._price_chain(self.sources)
 
     def reference_chain(self) -> SourceChain | None:
         """The sources closes are cross-checked against, or None when there are none."""
-        return self._build(self.reference_sources) if self.reference_sources else None
+        return self._price_chain(self.reference_sources) if self.reference_sources else None
 
     def universe(self) -> pd.DataFrame:
         """The followed tickers: the universe file when there is one, else all listed."""
@@ -107,62 +108,46 @@ class MarketResource(ConfigurableResource):
 
     def news_chain(self) -> SourceChain:
         """The configured headline sources, in order of preference."""
-        built = []
-        for spec in self.news_sources:
-            kind, _, arg = spec.partition(":")
-            if kind == "synthetic":
-                built.append(SyntheticNews(self.market()))
-            elif kind == "alphavantage" and self.alphavantage_api_key:
-                built.append(AlphaVantageNews.create(self.alphavantage_api_key))
-            elif kind == "rss":
-                built.append(RssHeadlines.create(arg or YAHOO_RSS, symbol=yahoo_symbol))
-            else:
-                raise ConfigError(
-                    f"cannot build news source {spec!r}: use `synthetic`, `rss[:<url with "
-                    "{ticker}>]` or `alphavantage` with FINPIPE_ALPHAVANTAGE_API_KEY set "
-                    "(FINPIPE_NEWS_SOURCES)"
-                )
-        return _chain(built, "FINPIPE_NEWS_SOURCES")
+        av = self.alphavantage_api_key
+        return _chain(self.news_sources, "FINPIPE_NEWS_SOURCES", {
+            "synthetic": lambda _: SyntheticNews(self.market()),
+            "alphavantage": lambda _: AlphaVantageNews.create(av) if av else None,
+            "rss": lambda url: RssHeadlines.create(url or YAHOO_RSS, symbol=yahoo_symbol),
+        }, "`synthetic`, `rss[:<url with {ticker}>]`, or `alphavantage` with "
+           "FINPIPE_ALPHAVANTAGE_API_KEY set")  # fmt: skip
 
     def macro_chain(self) -> SourceChain:
         """The configured macro sources, in order of preference."""
-        built = []
-        for spec in self.macro_sources:
-            if spec == "synthetic":
-                built.append(SyntheticMacro(self.market()))
-            elif spec == "fred" and self.fred_api_key:
-                built.append(FredSource.create(self.fred_api_key))
-            else:
-                raise ConfigError(
-                    f"cannot build macro source {spec!r}: use `synthetic` or `fred` with "
-                    "FINPIPE_FRED_API_KEY set (FINPIPE_MACRO_SOURCES)"
-                )
-        return _chain(built, "FINPIPE_MACRO_SOURCES")
+        fred = self.fred_api_key
+        return _chain(self.macro_sources, "FINPIPE_MACRO_SOURCES", {
+            "synthetic": lambda _: SyntheticMacro(self.market()),
+            "fred": lambda _: FredSource.create(fred) if fred else None,
+        }, "`synthetic`, or `fred` with FINPIPE_FRED_API_KEY set")  # fmt: skip
 
-    def _build(self, specs: list[str]) -> SourceChain:
-        built = []
-        for spec in specs:
-            kind, _, arg = spec.partition(":")
-            if kind == "synthetic":
-                built.append(SyntheticSource(self.market()))
-            elif kind == "csv" and arg:
-                built.append(AlphaVantageCsvDirectory(Path(arg)))
-            elif kind == "ohlcv" and arg:
-                built.append(OhlcvCsvDirectory(Path(arg)))
-            elif kind == "yahoo":
-                built.append(YahooSource.create())
-            elif kind == "alphavantage" and self.alphavantage_api_key:
-                built.append(AlphaVantageSource.create(self.alphavantage_api_key))
-            else:
-                raise ConfigError(
-                    f"cannot build market source {spec!r}: use `synthetic`, `yahoo`, "
-                    "`csv:<folder>`, `ohlcv:<folder>` or `alphavantage` with "
-                    "FINPIPE_ALPHAVANTAGE_API_KEY set (FINPIPE_MARKET_SOURCES)"
-                )
-        return _chain(built, "FINPIPE_MARKET_SOURCES")
+    def _price_chain(self, specs: list[str]) -> SourceChain:
+        av = self.alphavantage_api_key
+        return _chain(specs, "FINPIPE_MARKET_SOURCES", {
+            "synthetic": lambda _: SyntheticSource(self.market()),
+            "yahoo": lambda _: YahooSource.create(),
+            "csv": lambda folder: AlphaVantageCsvDirectory(Path(folder)) if folder else None,
+            "ohlcv": lambda folder: OhlcvCsvDirectory(Path(folder)) if folder else None,
+            "alphavantage": lambda _: AlphaVantageSource.create(av) if av else None,
+        }, "`synthetic`, `yahoo`, `csv:<folder>`, `ohlcv:<folder>`, or `alphavantage` with "
+           "FINPIPE_ALPHAVANTAGE_API_KEY set")  # fmt: skip
 
 
-def _chain(built: list, variable: str) -> SourceChain:
+def _chain(
+    specs: list[str], variable: str, factories: dict[str, Callable[[str], object]], hint: str
+) -> SourceChain:
+    """Sources from `kind[:argument]` specs; a factory answers None when its setting
+    (a key, a folder) is missing."""
+    built = []
+    for spec in specs:
+        kind, _, arg = spec.partition(":")
+        source = factories[kind](arg) if kind in factories else None
+        if source is None:
+            raise ConfigError(f"cannot build source {spec!r} in {variable}: use {hint}")
+        built.append(source)
     if not built:
         raise ConfigError(f"no source configured ({variable} is empty)")
     return SourceChain(tuple(built))

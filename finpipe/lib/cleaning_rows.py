@@ -11,6 +11,8 @@ import pandas as pd
 import pandera.errors as pa_errors
 import pandera.pandas as pa
 
+from finpipe.lib.sources.base import RAW_PRICE_COLUMNS
+
 __all__ = [
     "DATE_COLUMNS",
     "NUMERIC_COLUMNS",
@@ -23,10 +25,7 @@ __all__ = [
 
 # The raw price contract as cleaning reads it; `vendor_symbol` is filled from `ticker`
 # when a source does not deliver it (see `with_vendor_symbol`).
-PRICE_COLUMNS = [
-    "date", "ticker", "open", "high", "low", "close", "volume",
-    "dividend_amount", "split_coefficient", "vendor", "vendor_symbol", "fetched_at",
-]  # fmt: skip
+PRICE_COLUMNS = RAW_PRICE_COLUMNS
 NUMERIC_COLUMNS = ["open", "high", "low", "close", "volume", "dividend_amount", "split_coefficient"]
 DATE_COLUMNS = ["date", "fetched_at"]
 STRING_COLUMNS = ["ticker", "vendor", "vendor_symbol"]
