@@ -87,3 +87,14 @@ def test_a_feature_that_leaks_the_label_fails_the_check_and_registers_nothing(pi
     assert evaluation.check_name == "no_label_leak" and not evaluation.passed
     assert "ret_5d" in evaluation.metadata["leaking_features"].value[WEEK]
     assert len(reg.versions()) == before
+
+
+def test_each_version_records_its_walk_forward_in_mlflow(pipeline):
+    settings, instance = pipeline
+    reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, settings.model_name)
+    version = next(v for v in reversed(reg.versions()) if v.tags["promotion.decision"])
+    metrics = reg.client.get_run(version.run_id).data.metrics
+    assert {"cv_rank_ic", "cv_rmse", "cv_ridge_rank_ic"} <= set(metrics)
+    assert any(k.startswith("cv_fold") and k.endswith("_rank_ic") for k in metrics)
+    meta = instance.get_latest_materialization_event(AssetKey("trained_model"))
+    assert "walk_forward" in meta.asset_materialization.metadata

@@ -44,6 +44,7 @@ from finpipe.lib.modeling import (
 )
 from finpipe.lib.promotion import PromotionDecision, decide
 from finpipe.lib.registry import ModelRegistry
+from finpipe.lib.walkforward import walk_forward
 from finpipe.lib.warehouse import predictions as predictions_table
 from finpipe.settings import redact_url
 
@@ -56,6 +57,10 @@ class TrainingConfig(Config):
     learning_rate: float = 0.05
     min_child_weight: float = Field(20.0, ge=0, description="Minimum hessian weight per leaf.")
     seed: int = 7
+    cv_folds: int = Field(
+        3, ge=0, description="Walk-forward folds of `validation_days` sessions, scored per fold."
+    )
+    purge_days: int = Field(1, ge=0, description="Sessions dropped before each fold's block.")
     promotion_margin: float = Field(
         0.0, description="Mean daily rank IC a challenger must beat the champion by."
     )
@@ -72,6 +77,16 @@ class TrainingConfig(Config):
 def _week_cutoff(week_key: str) -> pd.Timestamp:
     """Last calendar day of the week starting on Monday `week_key`."""
     return pd.Timestamp(week_key) + pd.Timedelta(days=6)
+
+
+def _fold_metrics(folds: pd.DataFrame) -> dict[str, float]:
+    """MLflow metrics of a walk-forward: per fold and averaged over folds."""
+    shown = [c for c in folds.columns if c in ("ic", "rank_ic", "icir", "hit_rate", "rmse")
+             or c.endswith("_rank_ic")]  # fmt: skip
+    out = {f"cv_fold{int(r.fold)}_{c}": float(getattr(r, c)) for r in folds.itertuples()
+           for c in shown}  # fmt: skip
+    out |= {f"cv_{c}": float(folds[c].mean()) for c in shown} if len(folds) else {}
+    return out
 
 
 def _challenge(
@@ -160,11 +175,16 @@ def trained_model(
         tags["train_end"] = fitted.train_end.date().isoformat()
         tags["data_end"] = fitted.data_end.date().isoformat()
         importance = feature_importance(fitted.model)
+        folds = walk_forward(training, params, config.cv_folds, config.validation_days,
+                             config.purge_days)  # fmt: skip
+        metrics = {**fitted.metrics, **_fold_metrics(folds)}
         with tempfile.TemporaryDirectory() as tmp:
             table = Path(tmp) / "feature_importance.csv"
             importance.to_csv(table, index=False)
-            info = reg.log_version(fitted.model, params=params.as_dict(), metrics=fitted.metrics,
-                                   tags=tags, artifacts={"explain": table})  # fmt: skip
+            folds.to_csv(Path(tmp) / "walk_forward.csv", index=False)
+            info = reg.log_version(fitted.model, params=params.as_dict(), metrics=metrics,
+                                   tags=tags, artifacts={"explain": table,
+                                                         "cv": Path(tmp) / "walk_forward.csv"})  # fmt: skip
         reg.mark_challenger(info.version)
         decision = _challenge(reg, fitted, week, config)
         reg.tag(info.version, decision.tags())
@@ -182,6 +202,7 @@ def trained_model(
     champion = reg.champion()
     extra = {}
     if importance is not None:
+        extra["walk_forward"] = MetadataValue.md(folds.to_markdown(index=False, floatfmt=".4f"))
         extra["feature_importance"] = MetadataValue.md(
             importance.head(10).to_markdown(index=False, floatfmt=".3f")
         )
