@@ -49,6 +49,9 @@ def test_challengers_replace_the_champion_only_when_better(pipeline, monkeypatch
     monkeypatch.setenv("FINPIPE_HOME", str(settings.home))
     get_settings.cache_clear()
     try:
+        # A version cannot serve a day whose prices it saw.
+        assert main(["model", "promote", challenger.version, "--from", "2024-03-01"]) == 2
+        assert reg.champion().version == champion.version
         assert main(["model", "promote", challenger.version, "--from", "2024-04-29"]) == 0
         assert reg.champion().version == challenger.version
         # 12 tickers × 20 days give the t-test no power to tell sound from constant (the
