@@ -3,7 +3,9 @@ that cannot beat these has learned nothing worth serving.
 
 - `zero`: predicts no relative move (its IC is 0 by definition);
 - `momentum`: the sign of the last 20 sessions' return;
-- `ridge`: a standardized ridge regression on the same features (NaN → 0 after scaling).
+- `ridge`: a standardized ridge regression on the same features (NaN → 0 after scaling);
+- `logistic`: a standardized logistic regression of the direction (beats the day's mean or
+  not), ranked by its probability.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -40,10 +42,20 @@ def _ridge(train: pd.DataFrame, holdout: pd.DataFrame) -> np.ndarray:
     return model.predict(holdout[FEATURE_COLUMNS])
 
 
+def _logistic(train: pd.DataFrame, holdout: pd.DataFrame) -> np.ndarray:
+    model = make_pipeline(
+        StandardScaler(), SimpleImputer(strategy="constant", fill_value=0.0, keep_empty_features=True),
+        LogisticRegression(C=0.01, max_iter=200),
+    )  # fmt: skip
+    model.fit(train[FEATURE_COLUMNS], train["target"] > 0)
+    return model.predict_proba(holdout[FEATURE_COLUMNS])[:, 1]  # P(beats the day's mean)
+
+
 BASELINES: dict[str, Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]] = {
     "zero": _zero,
     "momentum": _momentum,
     "ridge": _ridge,
+    "logistic": _logistic,
 }
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
-__all__ = ["top_drivers"]
+__all__ = ["importance_png", "top_drivers"]
 
 
 def top_drivers(booster: xgb.Booster, features: pd.DataFrame, k: int = 3) -> list[str]:
@@ -24,3 +24,23 @@ def top_drivers(booster: xgb.Booster, features: pd.DataFrame, k: int = 3) -> lis
         json.dumps([{"feature": names[j], "contribution": round(float(row[j]), 8)} for j in top])
         for row, top in zip(contribs, order, strict=True)
     ]
+
+
+def importance_png(importance: pd.DataFrame, top: int = 20) -> bytes:
+    """Bar chart of the `top` features by share of total gain (from `feature_importance`)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = importance.head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(6, 0.25 * len(shown) + 1), dpi=100)
+    ax.barh(shown["feature"], shown["gain_share"])
+    ax.set_xlabel("share of total gain")
+    ax.set_title(f"Top {len(shown)} features")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()

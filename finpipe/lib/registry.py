@@ -11,6 +11,7 @@ strictly before d. The aliases `champion` and `challenger` name the current ones
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -49,6 +50,18 @@ def _champion_from(version: ModelVersionInfo) -> list[pd.Timestamp]:
     return [pd.Timestamp(d) for d in version.tags.get(CHAMPION_FROM, "").split(",") if d]
 
 
+def _described(model: xgb.XGBRegressor, example: pd.DataFrame) -> dict[str, str]:
+    """The model's signature (column names and types in, a float out) and an input example,
+    as MLflow writes them, so a reader knows what to feed the booster."""
+    from mlflow.models import infer_signature
+
+    signature = infer_signature(example, model.predict(example))
+    return {
+        "signature.json": json.dumps(signature.to_dict(), indent=2),
+        "input_example.json": example.to_json(orient="split", index=False),
+    }
+
+
 @lru_cache(maxsize=64)
 def _load_booster(tracking_uri: str, source_uri: str) -> xgb.Booster:
     client = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
@@ -82,8 +95,10 @@ class ModelRegistry:
         metrics: dict[str, float],
         tags: dict[str, str],
         artifacts: dict[str, Path] | None = None,
+        example: pd.DataFrame | None = None,
     ) -> ModelVersionInfo:
-        """Record a training run and register its model as a new version."""
+        """Record a training run and register its model as a new version; with `example`
+        (model inputs), also its signature and an input example beside the model."""
         try:
             run = self.client.create_run(
                 self._experiment_id(), tags=tags, run_name=tags.get("partition")
@@ -98,8 +113,13 @@ class ModelRegistry:
                 path = Path(tmp) / "model.ubj"
                 model.get_booster().save_model(str(path))
                 self.client.log_artifact(run_id, str(path), artifact_path="model")
-            for name, file in (artifacts or {}).items():
-                self.client.log_artifact(run_id, str(file), artifact_path=name)
+                if example is not None:
+                    for name, text in _described(model, example.head(5)).items():
+                        (Path(tmp) / name).write_text(text)
+                        self.client.log_artifact(run_id, str(Path(tmp) / name), "model")
+            for name, path in (artifacts or {}).items():  # a file, or a folder of them
+                log = self.client.log_artifacts if path.is_dir() else self.client.log_artifact
+                log(run_id, str(path), artifact_path=name)
             self.client.set_terminated(run_id)
             if not self._registered():
                 self.client.create_registered_model(self.name)

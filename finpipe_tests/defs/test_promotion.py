@@ -99,5 +99,10 @@ def test_each_version_records_its_walk_forward_in_mlflow(pipeline):
     metrics = reg.client.get_run(version.run_id).data.metrics
     assert {"cv_rank_ic", "cv_rmse", "cv_ridge_rank_ic"} <= set(metrics)
     assert any(k.startswith("cv_fold") and k.endswith("_rank_ic") for k in metrics)
+    assert "val_logistic_rank_ic" in metrics
+    files = {a.path for folder in ("model", "explain", "cv")
+             for a in reg.client.list_artifacts(version.run_id, folder)}  # fmt: skip
+    assert {"model/model.ubj", "model/signature.json", "model/input_example.json",
+            "explain/feature_importance.png", "cv/walk_forward.csv"} <= files  # fmt: skip
     records = instance.fetch_materializations(AssetKey("trained_model"), limit=50).records
     assert any("walk_forward" in r.event_log_entry.asset_materialization.metadata for r in records)

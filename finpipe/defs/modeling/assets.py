@@ -31,7 +31,7 @@ from finpipe.defs.partitions import (
 from finpipe.defs.resources import RegistryResource, WarehouseResource
 from finpipe.errors import NoModelError
 from finpipe.lib.baselines import BASELINES
-from finpipe.lib.explain import top_drivers
+from finpipe.lib.explain import importance_png, top_drivers
 from finpipe.lib.features import FEATURE_COLUMNS
 from finpipe.lib.metrics import LEAK_RANK_IC, leaking_features
 from finpipe.lib.modeling import (
@@ -179,12 +179,15 @@ def trained_model(
                              config.purge_days)  # fmt: skip
         metrics = {**fitted.metrics, **_fold_metrics(folds)}
         with tempfile.TemporaryDirectory() as tmp:
-            table = Path(tmp) / "feature_importance.csv"
-            importance.to_csv(table, index=False)
+            explain = Path(tmp) / "explain"
+            explain.mkdir()
+            importance.to_csv(explain / "feature_importance.csv", index=False)
+            (explain / "feature_importance.png").write_bytes(importance_png(importance))
             folds.to_csv(Path(tmp) / "walk_forward.csv", index=False)
             info = reg.log_version(fitted.model, params=params.as_dict(), metrics=metrics,
-                                   tags=tags, artifacts={"explain": table,
-                                                         "cv": Path(tmp) / "walk_forward.csv"})  # fmt: skip
+                                   tags=tags, example=training.frame[FEATURE_COLUMNS],
+                                   artifacts={"explain": explain,
+                                              "cv": Path(tmp) / "walk_forward.csv"})  # fmt: skip
         reg.mark_challenger(info.version)
         decision = _challenge(reg, fitted, week, config)
         reg.tag(info.version, decision.tags())
