@@ -13,9 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import xgboost as xgb
 from scipy import stats
 
-__all__ = ["MIN_SHARED_DAYS", "PromotionDecision", "decide"]
+from finpipe.lib.features import FEATURE_COLUMNS
+from finpipe.lib.metrics import daily_ic
+from finpipe.lib.modeling import Validated
+from finpipe.lib.registry import ModelRegistry
+
+__all__ = ["MIN_SHARED_DAYS", "PromotionDecision", "challenge", "decide"]
 
 MIN_SHARED_DAYS = 5
 
@@ -66,3 +72,26 @@ def decide(
         return PromotionDecision(True, reason, n, ch, cp, p)
     reason = f"not better: rank IC {ch:.4f} vs {cp:.4f} over {n} days, p={p:.4f}"
     return PromotionDecision(False, reason, n, ch, cp, p)
+
+
+def challenge(
+    reg: ModelRegistry, fitted: Validated, week: str, *, margin: float = 0.0, p_value: float = 0.05
+) -> PromotionDecision:
+    """Score the current champion on the validation days of `fitted` (the challenger
+    trained for `week`) and decide."""
+    champion = reg.champion()
+    if champion is not None and champion.tags.get("partition", "") > week:
+        return PromotionDecision(False, f"champion {champion.version} is of a later week")
+    if champion is not None and champion.data_end > fitted.data_end:
+        return PromotionDecision(False, f"champion {champion.version} saw these validation days")
+    if champion is None or fitted.daily.empty:
+        return decide(fitted.daily["rank_ic"], None)
+    holdout = fitted.holdout
+    try:
+        scores = reg.load(champion).predict(xgb.DMatrix(holdout[FEATURE_COLUMNS]))
+    except (ValueError, xgb.core.XGBoostError):  # the feature set changed since it trained
+        return decide(fitted.daily["rank_ic"], None)
+    champion_daily = daily_ic(holdout.assign(prediction=scores))
+    return decide(
+        fitted.daily["rank_ic"], champion_daily["rank_ic"], margin=margin, p_value=p_value
+    )

@@ -18,7 +18,7 @@ from finpipe.lib.features import FEATURE_COLUMNS
 from finpipe.lib.metrics import daily_ic, ic_summary
 from finpipe.lib.modeling import ModelParams, TrainingSet, train
 
-__all__ = ["walk_forward"]
+__all__ = ["fold_metrics", "walk_forward"]
 
 
 def walk_forward(
@@ -50,3 +50,13 @@ def walk_forward(
             **{f"{name}_rank_ic": b["rank_ic"] for name, b in baselines.items()},
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def fold_metrics(folds: pd.DataFrame) -> dict[str, float]:
+    """MLflow metrics of a walk-forward: per fold and averaged over folds."""
+    shown = [c for c in folds.columns if c in ("ic", "rank_ic", "icir", "hit_rate", "rmse")
+             or c.endswith("_rank_ic")]  # fmt: skip
+    out = {f"cv_fold{int(r.fold)}_{c}": float(getattr(r, c)) for r in folds.itertuples()
+           for c in shown}  # fmt: skip
+    out |= {f"cv_{c}": float(folds[c].mean()) for c in shown} if len(folds) else {}
+    return out

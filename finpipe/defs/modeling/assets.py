@@ -36,15 +36,12 @@ from finpipe.lib.features import FEATURE_COLUMNS
 from finpipe.lib.metrics import LEAK_RANK_IC, leaking_features
 from finpipe.lib.modeling import (
     ModelParams,
-    Validated,
-    daily_ic,
     feature_importance,
     fit_with_holdout,
     make_training_set,
 )
-from finpipe.lib.promotion import PromotionDecision, decide
-from finpipe.lib.registry import ModelRegistry
-from finpipe.lib.walkforward import walk_forward
+from finpipe.lib.promotion import challenge
+from finpipe.lib.walkforward import fold_metrics, walk_forward
 from finpipe.lib.warehouse import predictions as predictions_table
 from finpipe.settings import redact_url
 
@@ -77,37 +74,6 @@ class TrainingConfig(Config):
 def _week_cutoff(week_key: str) -> pd.Timestamp:
     """Last calendar day of the week starting on Monday `week_key`."""
     return pd.Timestamp(week_key) + pd.Timedelta(days=6)
-
-
-def _fold_metrics(folds: pd.DataFrame) -> dict[str, float]:
-    """MLflow metrics of a walk-forward: per fold and averaged over folds."""
-    shown = [c for c in folds.columns if c in ("ic", "rank_ic", "icir", "hit_rate", "rmse")
-             or c.endswith("_rank_ic")]  # fmt: skip
-    out = {f"cv_fold{int(r.fold)}_{c}": float(getattr(r, c)) for r in folds.itertuples()
-           for c in shown}  # fmt: skip
-    out |= {f"cv_{c}": float(folds[c].mean()) for c in shown} if len(folds) else {}
-    return out
-
-
-def _challenge(
-    reg: ModelRegistry, fitted: Validated, week: str, config: TrainingConfig
-) -> PromotionDecision:
-    """Score the champion on the challenger's validation days and decide."""
-    champion = reg.champion()
-    if champion is not None and champion.tags.get("partition", "") > week:
-        return PromotionDecision(False, f"champion {champion.version} is of a later week")
-    if champion is not None and champion.data_end > fitted.data_end:
-        return PromotionDecision(False, f"champion {champion.version} saw these validation days")
-    if champion is None or fitted.daily.empty:
-        return decide(fitted.daily["rank_ic"], None)
-    holdout = fitted.holdout
-    try:
-        scores = reg.load(champion).predict(xgb.DMatrix(holdout[FEATURE_COLUMNS]))
-    except (ValueError, xgb.core.XGBoostError):  # the feature set changed since it trained
-        return decide(fitted.daily["rank_ic"], None)
-    champion_daily = daily_ic(holdout.assign(prediction=scores))
-    return decide(fitted.daily["rank_ic"], champion_daily["rank_ic"],
-                  margin=config.promotion_margin, p_value=config.promotion_p_value)  # fmt: skip
 
 
 @asset(
@@ -177,7 +143,7 @@ def trained_model(
         importance = feature_importance(fitted.model)
         folds = walk_forward(training, params, config.cv_folds, config.validation_days,
                              config.purge_days)  # fmt: skip
-        metrics = {**fitted.metrics, **_fold_metrics(folds)}
+        metrics = {**fitted.metrics, **fold_metrics(folds)}
         with tempfile.TemporaryDirectory() as tmp:
             explain = Path(tmp) / "explain"
             explain.mkdir()
@@ -189,7 +155,8 @@ def trained_model(
                                    artifacts={"explain": explain,
                                               "cv": Path(tmp) / "walk_forward.csv"})  # fmt: skip
         reg.mark_challenger(info.version)
-        decision = _challenge(reg, fitted, week, config)
+        decision = challenge(reg, fitted, week, margin=config.promotion_margin,
+                             p_value=config.promotion_p_value)  # fmt: skip
         reg.tag(info.version, decision.tags())
         if decision.promote:
             reg.promote(info.version, serves_from=cutoff + pd.Timedelta(days=1))
