@@ -8,11 +8,12 @@ The benchmark is an equal-weight buy-and-hold of every ticker from the first day
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from finpipe.lib.plots import figure, png
 
 __all__ = ["BacktestParams", "equity_png", "performance", "run_backtest"]
 
@@ -95,12 +96,7 @@ def performance(daily: pd.DataFrame) -> dict[str, float]:
 
 def equity_png(daily: pd.DataFrame, title: str) -> bytes:
     """The growth of 1 for the strategy (gross and net of costs) and the benchmark, as PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 3.5), dpi=100)
+    fig, ax = figure(8, 3.5)
     for column, label in (("gross", "long/short, gross"), ("net", "long/short, net of costs"),
                           ("benchmark", "equal-weight buy-and-hold")):  # fmt: skip
         ax.plot(daily["date"], (1 + daily[column]).cumprod(), label=label)
@@ -110,7 +106,4 @@ def equity_png(daily: pd.DataFrame, title: str) -> bytes:
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
     fig.autofmt_xdate()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
+    return png(fig)

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import xgboost as xgb
 
+from finpipe.lib.plots import figure, png
+
 __all__ = ["importance_png", "top_drivers"]
 
 
@@ -28,19 +30,9 @@ def top_drivers(booster: xgb.Booster, features: pd.DataFrame, k: int = 3) -> lis
 
 def importance_png(importance: pd.DataFrame, top: int = 20) -> bytes:
     """Bar chart of the `top` features by share of total gain (from `feature_importance`)."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     shown = importance.head(top).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(6, 0.25 * len(shown) + 1), dpi=100)
+    fig, ax = figure(6, 0.25 * len(shown) + 1)
     ax.barh(shown["feature"], shown["gain_share"])
     ax.set_xlabel("share of total gain")
     ax.set_title(f"Top {len(shown)} features")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
+    return png(fig)

@@ -33,6 +33,7 @@ from finpipe.lib.backtest import (
 )
 from finpipe.lib.features import next_day_target, next_session_returns
 from finpipe.lib.modeling import daily_ic
+from finpipe.lib.plots import figure, png
 
 # predictions[d] are judged by the next session's return, stored in features of the next
 # session: d + 1, or a few weekdays later across a holiday (Good Friday, Thanksgiving).
@@ -93,23 +94,13 @@ def prediction_scores(
 
 
 def _rolling_ic_png(frame: pd.DataFrame) -> bytes:
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     daily = frame.groupby("date")[["ic", "rank_ic"]].mean()
-    fig, ax = plt.subplots(figsize=(8, 3), dpi=100)
+    fig, ax = figure(8, 3)
     daily.rolling(20, min_periods=5).mean().plot(ax=ax)
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_title("20-day rolling IC and rank IC")
     ax.grid(alpha=0.3)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
+    return png(fig)
 
 
 class BacktestConfig(Config):
