@@ -3,6 +3,7 @@
     FinpipeError                  base: every error finpipe raises on purpose
     ├── ConfigError               a FINPIPE_* setting or a run config is invalid
     ├── SourceError               a data source failed to deliver
+    │   └── UnknownTickerError        it does not serve some tickers (and may serve the rest)
     ├── DataQualityError          data broke a blocking rule (schema, check, threshold)
     ├── ModelError                training or loading a model failed
     │   └── NoModelError          no model version qualifies for the requested day
@@ -23,6 +24,7 @@ __all__ = [
     "NoModelError",
     "NotFoundError",
     "SourceError",
+    "UnknownTickerError",
     "WarehouseError",
 ]
 
@@ -37,6 +39,15 @@ class ConfigError(FinpipeError):
 
 class SourceError(FinpipeError):
     """A data source could not deliver the requested data."""
+
+
+class UnknownTickerError(SourceError):
+    """A source does not serve `tickers` (unknown, delisted); `served` holds what it
+    delivered for the others, so a chain asks the next source for these tickers only."""
+
+    def __init__(self, message: str, tickers: list[str], served: object = None) -> None:
+        super().__init__(message)
+        self.tickers, self.served = list(tickers), served
 
 
 class DataQualityError(FinpipeError):

@@ -84,7 +84,11 @@ def raw_prices(
     readable date go to the quarantine table)."""
     start, end = partition_dates(context)
     tickers = universe["ticker"].tolist()
-    frame = _quarantine_undated(context, warehouse, market.chain().prices(tickers, start, end))
+    fetched = market.chain().prices(tickers, start, end)
+    unserved = fetched.attrs.get("unserved", [])
+    if unserved:
+        context.log.warning(f"no source serves {unserved[:20]}: they are missing these days")
+    frame = _quarantine_undated(context, warehouse, fetched)
     actions = corporate_actions(frame)
     yield Output(
         frame,
@@ -93,6 +97,7 @@ def raw_prices(
             # The restatement sensor compares these between materializations of a day.
             CORPORATE_ACTIONS_KEY: MetadataValue.json(actions),
             "tickers": MetadataValue.json(sorted(frame["ticker"].astype(str).unique())),
+            "unserved_tickers": MetadataValue.json(unserved),
         },
     )
     yield _cross_vendor_check(market, frame, tickers, start, end)

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import httpx
 import pandas as pd
 
-from finpipe.errors import SourceError
+from finpipe.errors import SourceError, UnknownTickerError
 from finpipe.lib.sources.base import RAW_PRICE_COLUMNS
 from finpipe.lib.sources.csv_dir import constituents
-from finpipe.lib.sources.frames import now_utc
+from finpipe.lib.sources.frames import now_utc, served_per_ticker
 from finpipe.lib.sources.http import RateLimit, VendorClient
 
 __all__ = ["FREE_TIER", "AlphaVantageSource", "av_client", "av_notice", "throttled"]
@@ -67,8 +67,8 @@ def parse_daily_adjusted(response: httpx.Response, symbol: str) -> pd.DataFrame:
     if "json" in response.headers.get("content-type", ""):
         body = response.json()
         if "Error Message" in body:
-            raise SourceError(
-                f"alphavantage does not know {symbol!r}: {body['Error Message'][:200]}"
+            raise UnknownTickerError(
+                f"alphavantage does not know {symbol!r}: {body['Error Message'][:200]}", [symbol]
             )
         series = body.get("Time Series (Daily)")
         if not isinstance(series, dict):
@@ -106,8 +106,8 @@ class AlphaVantageSource:
 
     def prices(self, tickers: Sequence[str], start: dt.date, end: dt.date) -> pd.DataFrame:
         compact = (dt.date.today() - start).days < 100  # `compact` holds the last 100 sessions
-        frames = []
-        for symbol in tickers:
+
+        def one(symbol: str) -> pd.DataFrame:
             params = {"function": "TIME_SERIES_DAILY_ADJUSTED", "symbol": symbol,
                       "outputsize": "compact" if compact else "full", "datatype": self.datatype,
                       "apikey": self.api_key}  # fmt: skip
@@ -115,9 +115,8 @@ class AlphaVantageSource:
             fetched_at = now_utc()
             frame = parse_daily_adjusted(response, symbol)
             in_range = frame["date"].between(pd.Timestamp(start), pd.Timestamp(end))
-            frames.append(
-                frame[in_range].assign(
-                    ticker=symbol, vendor=self.name, vendor_symbol=symbol, fetched_at=fetched_at
-                )
+            return frame[in_range].assign(
+                ticker=symbol, vendor=self.name, vendor_symbol=symbol, fetched_at=fetched_at
             )
-        return pd.concat(frames, ignore_index=True)[RAW_PRICE_COLUMNS]
+
+        return served_per_ticker(tickers, one, self.name)[RAW_PRICE_COLUMNS]

@@ -9,7 +9,7 @@ from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import pandas as pd
 
-from finpipe.errors import SourceError
+from finpipe.errors import SourceError, UnknownTickerError
 
 __all__ = [
     "MACRO_COLUMNS",
@@ -115,8 +115,29 @@ class SourceChain(Generic[S]):
     def prices(
         self: SourceChain[MarketDataSource], tickers: Sequence[str], start: dt.date, end: dt.date
     ) -> pd.DataFrame:
-        request = f"serve {_listed(tickers, 'tickers')} for {start}..{end}"
-        return self.first(lambda s: s.prices(tickers, start, end), "market-data", request)
+        """Each ticker from the first source that serves it: a source that does not know some
+        tickers serves the rest, and the next source is asked for those only. Tickers no
+        source knows are left out and named in `frame.attrs["unserved"]`; when no source
+        serves anything, one error names every vendor's failure."""
+        remaining, parts, failures = list(tickers), [], []
+        for source in self.sources:
+            try:
+                parts.append(source.prices(remaining, start, end))
+                remaining = []
+                break
+            except UnknownTickerError as exc:
+                if exc.served is not None and len(exc.served):
+                    parts.append(exc.served)
+                remaining = [t for t in remaining if t in set(exc.tickers)]
+                failures.append(f"{source.name}: {exc}")  # type: ignore[attr-defined]
+            except SourceError as exc:
+                failures.append(f"{source.name}: {exc}")  # type: ignore[attr-defined]
+        if not parts:
+            request = f"serve {_listed(tickers, 'tickers')} for {start}..{end}"
+            raise SourceError(f"no market-data source could {request}; " + "; ".join(failures))
+        frame = pd.concat(parts, ignore_index=True)
+        frame.attrs["unserved"] = remaining
+        return frame
 
     def headlines(
         self: SourceChain[NewsSource],

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from finpipe.errors import SourceError
+from finpipe.errors import SourceError, UnknownTickerError
 from finpipe.lib.sources.base import RAW_PRICE_COLUMNS
 from finpipe.lib.sources.frames import unadjust_splits
 
@@ -96,7 +96,9 @@ class _CsvDirectory:
     def prices(self, tickers: Sequence[str], start: dt.date, end: dt.date) -> pd.DataFrame:
         missing = [t for t in tickers if not self._path(t).exists()]
         if missing:
-            raise SourceError(f"no file for {missing[:10]} in {self.root}")
+            present = [t for t in tickers if t not in set(missing)]
+            served = self.prices(present, start, end) if present else None
+            raise UnknownTickerError(f"no file for {missing[:10]} in {self.root}", missing, served)
         paths = [self._path(t) for t in tickers]
         # Parsing releases the GIL (pyarrow), so a few threads overlap file reads.
         with ThreadPoolExecutor(max_workers=4) as pool:

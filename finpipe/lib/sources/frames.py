@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from finpipe.errors import UnknownTickerError
 from finpipe.lib.sources.base import MACRO_COLUMNS, NEWS_COLUMNS, RAW_PRICE_COLUMNS
 
 __all__ = [
@@ -81,3 +82,26 @@ def unadjust_splits(frame: pd.DataFrame, splits: pd.Series) -> pd.DataFrame:
         # A cell that does not parse stays as delivered: cleaning quarantines it with a reason.
         out[column] = number.where(number.notna() | frame[column].isna(), frame[column])
     return out
+
+
+def served_per_ticker(
+    tickers: Sequence[str], fetch: Callable[[str], pd.DataFrame], vendor: str
+) -> pd.DataFrame:
+    """Fetch ticker by ticker (as per-symbol vendor APIs do); tickers the vendor does not
+    know are collected, and the rest is still served (raised with the error, so a chain
+    asks the next source for the unknown ones only). Other failures propagate."""
+    frames, unknown, details = [], [], []
+    for ticker in tickers:
+        try:
+            frames.append(fetch(ticker))
+        except UnknownTickerError as exc:
+            unknown.append(ticker)
+            details.append(str(exc))
+    frames = [f for f in frames if not f.empty]
+    served = conform(pd.concat(frames, ignore_index=True) if frames else None, PRICE_DTYPES)
+    if unknown:
+        detail = "; ".join(details[:3]) + (" …" if len(details) > 3 else "")
+        raise UnknownTickerError(
+            f"{vendor} does not serve {unknown[:10]}: {detail}", unknown, served
+        )
+    return served

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finpipe.errors import SourceError
+from finpipe.errors import SourceError, UnknownTickerError
 from finpipe.lib.sources.base import RAW_PRICE_COLUMNS
 from finpipe.lib.sources.frames import MACRO_DTYPES, NEWS_DTYPES, conform, utc_naive
 from finpipe.lib.synthetic import SyntheticMarket
@@ -42,11 +42,16 @@ class SyntheticSource:
         return self.market.universe()
 
     def prices(self, tickers: Sequence[str], start: dt.date, end: dt.date) -> pd.DataFrame:
-        _check_known(tickers, self.market.tickers, "tickers")
         frame = self.market.prices(start, end)
         frame = frame[frame["ticker"].isin(set(tickers))].reset_index(drop=True)
         frame = frame.assign(dividend_amount=0.0, vendor_symbol=frame["ticker"])  # no dividends
-        return with_synthetic_provenance(frame)[RAW_PRICE_COLUMNS]
+        frame = with_synthetic_provenance(frame)[RAW_PRICE_COLUMNS]
+        unknown = sorted(set(tickers) - set(self.market.tickers))
+        if unknown:
+            raise UnknownTickerError(
+                f"the synthetic market has no tickers {unknown[:10]}", unknown, frame
+            )
+        return frame
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,13 @@ from urllib.parse import quote
 import httpx
 import pandas as pd
 
-from finpipe.errors import SourceError
+from finpipe.errors import SourceError, UnknownTickerError
 from finpipe.lib.sources.csv_dir import constituents
-from finpipe.lib.sources.frames import PRICE_DTYPES, conform, now_utc, unadjust_splits
+from finpipe.lib.sources.frames import (
+    now_utc,
+    served_per_ticker,
+    unadjust_splits,
+)
 from finpipe.lib.sources.http import RateLimit, VendorClient
 
 __all__ = ["YAHOO_PACE", "YahooSource", "parse_chart", "yahoo_symbol"]
@@ -73,7 +77,7 @@ def parse_chart(body: object, symbol: str) -> pd.DataFrame:
     if error or not results:
         error = error if isinstance(error, dict) else {}
         detail = f"{error.get('code', 'no result')}: {error.get('description', '')}"
-        raise SourceError(f"yahoo does not serve {symbol!r}: {detail}")
+        raise UnknownTickerError(f"yahoo does not serve {symbol!r}: {detail}", [symbol])
     result = results[0]
     tz = (result.get("meta") or {}).get("exchangeTimezoneName") or EXCHANGE_TZ
     stamps = result.get("timestamp") or []
@@ -130,6 +134,4 @@ class YahooSource:
         )
 
     def prices(self, tickers: Sequence[str], start: dt.date, end: dt.date) -> pd.DataFrame:
-        frames = [self._ticker(t, start, end) for t in tickers]
-        frames = [f for f in frames if not f.empty]
-        return conform(pd.concat(frames, ignore_index=True) if frames else None, PRICE_DTYPES)
+        return served_per_ticker(tickers, lambda t: self._ticker(t, start, end), self.name)

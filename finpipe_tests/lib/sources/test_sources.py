@@ -51,6 +51,20 @@ def test_chain_fails_over_and_names_every_vendor_when_all_fail(market, tmp_path)
     assert "AAPL" in message and "2024-03-01..2024-03-05" in message
 
 
+def test_each_ticker_comes_from_the_first_source_that_knows_it(market, tmp_path):
+    start, end = dt.date(2024, 3, 1), dt.date(2024, 3, 5)
+    rows = SyntheticSource(market).prices([market.tickers[1]], start, end)
+    rows.rename(columns={"date": "timestamp"}).assign(adjusted_close=rows["close"]).to_csv(
+        tmp_path / "KO.csv", index=False
+    )  # a vendor file for KO only
+    chain = SourceChain((AlphaVantageCsvDirectory(tmp_path), SyntheticSource(market)))
+    tickers = ["KO", market.tickers[0], "DELISTED"]
+    frame = chain.prices(tickers, start, end)
+    vendors = frame.groupby("ticker")["vendor"].first().to_dict()
+    assert vendors == {"KO": "alphavantage-csv", market.tickers[0]: "synthetic"}
+    assert frame.attrs["unserved"] == ["DELISTED"]  # known to no source: reported, not fatal
+
+
 def test_malformed_csv_rows_reach_cleaning_and_are_quarantined(tmp_path):
     folder = tmp_path / "csv"
     folder.mkdir()
