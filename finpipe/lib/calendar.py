@@ -6,6 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 import exchange_calendars as xcals
+import numpy as np
 import pandas as pd
 
 __all__ = ["is_session", "news_window", "previous_session", "session_of", "trading_sessions"]
@@ -50,11 +51,15 @@ def news_window(start: dt.date, end: dt.date) -> tuple[pd.Timestamp, pd.Timestam
 
 def session_of(published_at: pd.Series) -> pd.Series:
     """The session each UTC instant's news counts for: the first session whose close is at
-    or after it."""
-    if published_at.empty:
-        return pd.Series(pd.DatetimeIndex([]), index=published_at.index, dtype="datetime64[ns]")
-    cal = _xnys()
-    closes = cal.closes.dt.tz_convert("UTC").dt.tz_localize(None)
-    position = closes.searchsorted(pd.to_datetime(published_at).to_numpy(), side="left")
-    sessions = closes.index.tz_localize(None) if closes.index.tz else closes.index
-    return pd.Series(sessions[position].to_numpy(), index=published_at.index)
+    or after it (the calendar's last session for instants beyond its range)."""
+    closes = _closes()
+    position = closes.searchsorted(pd.DatetimeIndex(pd.to_datetime(published_at)), side="left")
+    position = np.minimum(position, len(closes) - 1)
+    return pd.Series(closes.normalize()[position], index=published_at.index, name="date")
+
+
+@lru_cache(maxsize=1)
+def _closes() -> pd.DatetimeIndex:
+    """Every session's close, tz-naive UTC."""
+    closes = _xnys().closes
+    return pd.DatetimeIndex(closes.dt.tz_convert("UTC").dt.tz_localize(None))

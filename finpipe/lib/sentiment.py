@@ -25,11 +25,11 @@ a bag of words (word order matters only for negation), English only.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-import exchange_calendars as xcals
 import numpy as np
 import pandas as pd
+
+from finpipe.lib.calendar import session_of
 
 __all__ = [
     "NEGATIVE",
@@ -85,21 +85,6 @@ def headline_tone(text: str) -> float:
                 sign, since_negator = -sign, NEGATION_SPAN + 1
             pos, neg = pos + (sign > 0), neg + (sign < 0)
     return (pos - neg) / (pos + neg) if pos + neg else 0.0
-
-
-@lru_cache(maxsize=1)
-def _closes() -> pd.DatetimeIndex:
-    closes = xcals.get_calendar("XNYS", start="2000-01-01", end="2035-12-31").closes
-    return pd.DatetimeIndex(closes.dt.tz_localize(None) if closes.dt.tz else closes)
-
-
-def session_of(published_at: pd.Series) -> pd.Series:
-    """The session a headline counts for: the first whose close (UTC) is at or after it."""
-    closes = _closes()
-    sessions = closes.normalize()
-    pos = closes.searchsorted(pd.DatetimeIndex(published_at), side="left")
-    pos = np.minimum(pos, len(closes) - 1)
-    return pd.Series(sessions[pos], index=published_at.index, name="date")
 
 
 def _empty() -> pd.DataFrame:

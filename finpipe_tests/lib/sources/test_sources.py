@@ -164,15 +164,7 @@ def test_ohlcv_directory_undoes_yfinance_split_adjustment(tmp_path):
     raw = _yfinance_export(tmp_path).set_index("timestamp")
     frame = OhlcvCsvDirectory(tmp_path).prices(["AAPL"], D0, D1).set_index("date")
     expected = raw.loc[frame.index]
-    for column in [
-        "open",
-        "high",
-        "low",
-        "close",
-        "volume",
-        "dividend_amount",
-        "split_coefficient",
-    ]:
+    for column in RAW_PRICE_COLUMNS[2:9]:  # open … split_coefficient
         assert frame[column].to_numpy() == pytest.approx(expected[column].to_numpy(), rel=1e-9)
     assert frame.loc["2014-06-06", "close"] == pytest.approx(645.57)  # 7:1 split on 06-09
     assert frame.loc["2014-06-09", "split_coefficient"] == pytest.approx(7.0, rel=1e-5)

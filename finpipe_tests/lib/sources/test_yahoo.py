@@ -42,15 +42,7 @@ def test_split_adjusted_chart_is_served_as_traded_with_the_days_split_and_divide
     assert frame.dtypes.astype(str).to_dict() == PRICE_DTYPES
     vendor = pd.read_csv(AV, parse_dates=["timestamp"]).set_index("timestamp")
     vendor = vendor.loc[frame["date"]]
-    for column in [
-        "open",
-        "high",
-        "low",
-        "close",
-        "volume",
-        "dividend_amount",
-        "split_coefficient",
-    ]:
+    for column in RAW_PRICE_COLUMNS[2:9]:  # open … split_coefficient
         assert frame[column].to_numpy() == pytest.approx(vendor[column].to_numpy(), rel=1e-9)
     day = frame.set_index("date")
     assert day.loc["2020-08-28", "close"] == pytest.approx(499.23)  # Yahoo sends 124.8075
