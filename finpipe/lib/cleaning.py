@@ -107,7 +107,7 @@ def clean_prices(
     ok &= ~future
     sessions = _sessions(dates[ok & ~np.isnat(dates)], begin, end)
     row = sessions.get_indexer(dates)
-    col = tickers.get_indexer(typed["ticker"].to_numpy(dtype=object, na_value=None))
+    col = _positions(typed["ticker"], tickers)
     closed = ok & (row < 0)
     rejected.append(reject(typed[closed], "closed_day", "date is not an XNYS trading session"))
     ok &= ~closed
@@ -187,6 +187,13 @@ def _sessions(
     lo = max(min(bounds), pd.Timestamp(_CAL_START))
     hi = min(max(bounds), pd.Timestamp(_CAL_END))
     return trading_sessions(lo.date(), hi.date()) if lo <= hi else pd.DatetimeIndex([])
+
+
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value in `index` (-1 if absent), looked up once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = np.append(index.get_indexer(np.asarray(uniques, dtype=object)), -1)
+    return found[codes]  # a missing value's code, -1, takes the appended -1
 
 
 def _split_matrix(

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 import pandera.pandas as pa
+import pyarrow
 
+from finpipe.lib.schemas import TEXT
 from finpipe.lib.sources.base import RAW_PRICE_COLUMNS
 
 __all__ = [
@@ -47,10 +49,12 @@ def _as_datetime(column: pd.Series) -> pd.Series:
 
 
 def _as_string(column: pd.Series) -> pd.Series:
-    """`pd.StringDtype` through the distinct values: few tickers and vendors, many rows."""
+    """Arrow-backed strings (`TEXT`) through the distinct values: few tickers and vendors,
+    many rows."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    values = pd.array(np.asarray(uniques, dtype=object).astype(str), dtype="string")
-    return pd.Series(values.take(codes, allow_fill=True), index=column.index, name=column.name)
+    distinct = pyarrow.array(np.asarray(uniques, dtype=object).astype(str), pyarrow.large_string())
+    values = distinct.take(pyarrow.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(values), index=column.index, name=column.name)
 
 
 def coerce_types(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -71,7 +75,7 @@ def coerce_types(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             typed[column] = _as_datetime(values)
             failed[column] = (typed[column].isna() & values.notna()).to_numpy()
     for column in STRING_COLUMNS:
-        if frame[column].dtype != pd.StringDtype("python"):
+        if frame[column].dtype != TEXT:
             typed[column] = _as_string(frame[column])
     # One new frame with consolidated blocks: later row selections copy it cheaply.
     typed_frame = pd.DataFrame({c: typed.get(c, frame[c]) for c in frame.columns}, copy=False)
@@ -117,11 +121,16 @@ def schema_failures(
         return np.ones(len(frame), dtype=bool), reject(frame, "schema", "; ".join(frame_level))
     cases = pd.concat(found, ignore_index=True).sort_values(["position", "order"], kind="stable")
     cases = cases.drop_duplicates(subset=["position", "text"])
-    by_row = cases.groupby("position", sort=True)
-    reasons, rules = by_row["text"].agg("; ".join), by_row["check"].first()
+    reasons: dict[int, list[str]] = {}  # per failing row, in position order: its reasons
+    rules: dict[int, str] = {}  # and the first check it failed
+    rows = zip(cases["position"], cases["text"], cases["check"], strict=True)
+    for position, text, check in rows:
+        reasons.setdefault(position, []).append(text)
+        rules.setdefault(position, check)
     bad = np.zeros(len(frame), dtype=bool)
-    bad[reasons.index.to_numpy()] = True
-    return bad, reject(frame[bad], rules.to_numpy(), reasons.to_numpy())
+    bad[list(reasons)] = True
+    joined = np.array(["; ".join(texts) for texts in reasons.values()], dtype=object)
+    return bad, reject(frame[bad], np.array(list(rules.values()), dtype=object), joined)
 
 
 def _check_name(error: pa_errors.SchemaError) -> str:

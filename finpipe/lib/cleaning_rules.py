@@ -90,6 +90,24 @@ class Outliers:
     volume_z: np.ndarray
 
 
+def _trailing_moments(
+    matrix: np.ndarray, window: int, min_periods: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation (ddof 0) of each cell's `window` previous sessions, NaN
+    with fewer than `min_periods` values: a rolling window per column, computed in one
+    pass over the columns laid end to end, each after `window` NaN rows so that no window
+    reaches into the previous column (one pandas call per column costs ~0.2 ms each)."""
+    sessions, columns = matrix.shape
+    padded = np.full((window + sessions, columns), np.nan)
+    padded[window:] = matrix
+    trailing = pd.Series(padded.ravel(order="F")).shift(1).rolling(window, min_periods=min_periods)
+
+    def unpad(values: pd.Series) -> np.ndarray:
+        return values.to_numpy().reshape(padded.shape, order="F")[window:]
+
+    return unpad(trailing.mean()), unpad(trailing.std(ddof=0))
+
+
 def _trailing_windows(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray, window: int):
     """Values of the `window` sessions before each (row, col) cell: shape (cells, window)."""
     offsets = rows[:, None] + np.arange(-window, 0)
@@ -118,8 +136,7 @@ def _judge(ret: np.ndarray, log_volume: np.ndarray, rule: OutlierRule) -> _Judge
     A cheap screen finds the cells that could pass: |r - median| <= |r - mean| + std (the
     median is within one standard deviation of the mean), and an outlier needs
     |r - median| > z * min_scale; only those cells get the exact robust statistics."""
-    trailing = pd.DataFrame(ret).shift(1).rolling(rule.window, min_periods=rule.min_periods)
-    mean, std = trailing.mean().to_numpy(), trailing.std(ddof=0).to_numpy()
+    mean, std = _trailing_moments(ret, rule.window, rule.min_periods)
     with np.errstate(invalid="ignore"):
         possible = np.abs(ret - mean) + std > rule.z * rule.min_scale * 0.999
     rows, cols = np.nonzero(possible)

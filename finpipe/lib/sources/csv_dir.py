@@ -100,33 +100,60 @@ class _CsvDirectory:
             served = self.prices(present, start, end) if present else None
             raise UnknownTickerError(f"no file for {missing[:10]} in {self.root}", missing, served)
         paths = [self._path(t) for t in tickers]
+
+        def load(path: Path) -> pa.Table | pd.DataFrame:
+            return _in_range(self._load(path), np.datetime64(start, "ns"), np.datetime64(end, "ns"))
+
         # Parsing releases the GIL (pyarrow), so a few threads overlap file reads.
         with ThreadPoolExecutor(max_workers=4) as pool:
-            loaded = list(pool.map(self._load, paths))
-        columns = _columns(loaded)
-        owner = np.repeat(np.arange(len(paths)), [len(f) for f in loaded])
-        dates = columns["date"]
-        in_range = (dates >= np.datetime64(start)) & (dates <= np.datetime64(end))
-        keep = np.flatnonzero(in_range | np.isnat(dates))  # undated rows: cleaning quarantines
-        rows = keep[np.lexsort((dates[keep], owner[keep]))]  # by ticker, then date
-        names = np.asarray(tickers, dtype=object)[owner[rows]]
-        mtimes = np.array([p.stat().st_mtime for p in paths])[owner[rows]]
-        data = {c: values[rows] for c, values in columns.items()}
-        data |= {"ticker": names, "vendor": self.name,  # type: ignore[attr-defined]
-                 "vendor_symbol": names,
-                 "fetched_at": pd.to_datetime(mtimes, unit="s").floor("s")}  # fmt: skip
-        return pd.DataFrame(data)[RAW_PRICE_COLUMNS]
+            loaded = list(pool.map(load, paths))
+        owner = pa.array(np.repeat(np.arange(len(paths), dtype="int32"), [len(f) for f in loaded]))
+        seconds = np.floor([p.stat().st_mtime for p in paths]).astype("int64") * 10**9
+        names = pa.array(list(tickers), pa.large_string()).take(owner)
+        provenance = {
+            "ticker": names,
+            "vendor": pa.repeat(pa.scalar(self.name, pa.large_string()), len(owner)),  # type: ignore[attr-defined]
+            "vendor_symbol": names,
+            "fetched_at": pa.array(seconds, pa.timestamp("ns")).take(owner),
+        }
+        return _frame(loaded, provenance)
 
 
-def _columns(loaded: list[pa.Table | pd.DataFrame]) -> dict[str, np.ndarray]:
-    """Each column of all files end to end, as one array: straight from the typed Arrow
-    tables, or through pandas when a file needed the tolerant path."""
+def _in_range(part: pa.Table | pd.DataFrame, start: np.datetime64, end: np.datetime64):
+    """The rows of [start, end] and the undated ones (cleaning quarantines them), by date."""
+    if isinstance(part, pa.Table):
+        dates = part["date"]
+        keep = pc.or_kleene(
+            pc.and_(pc.greater_equal(dates, start), pc.less_equal(dates, end)), pc.is_null(dates)
+        )
+        part = part.filter(keep)  # undated rows: null, so they sort last (as NaT does below)
+        return part.take(pc.sort_indices(part, [("date", "ascending", "at_end")]))
+    dates = part["date"].to_numpy()
+    rows = np.flatnonzero(((dates >= start) & (dates <= end)) | np.isnat(dates))
+    return part.iloc[rows[np.argsort(dates[rows], kind="stable")]]
+
+
+def _frame(loaded: list[pa.Table | pd.DataFrame], provenance: dict[str, pa.Array]) -> pd.DataFrame:
+    """All files end to end with their provenance, in `RAW_PRICE_COLUMNS`: straight from the
+    typed Arrow tables, or through pandas when a file needed the tolerant path. Strings are
+    Arrow-backed (`string[pyarrow]`), which cleaning and its schema check without copies."""
     if all(isinstance(part, pa.Table) for part in loaded):
         table = pa.concat_tables(loaded)
-        return {name: table[name].to_numpy() for name in table.column_names}
+        for name, values in provenance.items():
+            table = table.append_column(name, values)
+        return table.select(RAW_PRICE_COLUMNS).to_pandas(types_mapper=_STRINGS.get)
     parts = [p.to_pandas() if isinstance(p, pa.Table) else p for p in loaded]
     frame = pd.concat(parts, ignore_index=True)
-    return {name: frame[name].to_numpy() for name in frame.columns}
+    columns = {name: frame[name] for name in frame.columns}
+    columns |= {name: _pandas(values) for name, values in provenance.items()}
+    return pd.DataFrame({c: columns[c] for c in RAW_PRICE_COLUMNS})
+
+
+_STRINGS = {pa.large_string(): pd.StringDtype("pyarrow"), pa.string(): pd.StringDtype("pyarrow")}
+
+
+def _pandas(values: pa.Array) -> pd.Series:
+    return pd.Series(values.to_pandas(types_mapper=_STRINGS.get))
 
 
 @dataclass(frozen=True)
