@@ -25,7 +25,7 @@ import pandas as pd
 
 from finpipe.lib.calendar import _CAL_END, _CAL_START, trading_sessions
 from finpipe.lib.cleaning_fill import fill_gaps, missing_table, with_fills
-from finpipe.lib.cleaning_panel import Panel
+from finpipe.lib.cleaning_panel import Panel, new_grid
 from finpipe.lib.cleaning_rows import PRICE_COLUMNS, coerce_types, reject, schema_failures
 from finpipe.lib.cleaning_rules import OutlierRule, outliers, stale_rows, total_returns
 from finpipe.lib.schemas import RawPrices
@@ -203,7 +203,7 @@ def _split_matrix(
     any parsed row's of that day (a quarantined split day still splits the price)."""
     coef = typed["split_coefficient"].to_numpy(dtype="float64")
     usable = (row >= 0) & (col >= 0) & np.isfinite(coef) & (coef > 0)
-    split = np.ones(shape)
+    split = new_grid(shape, 1.0, "float64")
     for rows in (usable & ~ok, usable & ok):  # valid rows last: they win
         split[row[rows], col[rows]] = coef[rows]
     return split

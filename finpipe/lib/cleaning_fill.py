@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finpipe.lib.cleaning_panel import Panel, ffill_positions
+from finpipe.lib.cleaning_panel import Panel, ffill_positions, new_grid
 from finpipe.lib.cleaning_rows import PRICE_COLUMNS
 
 __all__ = ["Fill", "fill_gaps", "missing_table", "with_fills"]
@@ -55,7 +55,7 @@ def fill_gaps(
     absent = ~present & own[:, None]
     filled = absent & (last >= 0) & (steps <= max_fill_days)
     rows, cols = np.nonzero(filled)
-    kept_index = np.full(present.shape, -1, dtype="int64")
+    kept_index = new_grid(present.shape, -1, "int64")
     kept_index[grid.row, grid.col] = np.arange(len(grid.row))
     source = kept_index[last[rows, cols], cols]
     ratio = cum_split[last[rows, cols], cols] / cum_split[rows, cols]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finpipe.lib.cleaning_panel import Panel, ffill_positions, previous_present
+from finpipe.lib.cleaning_panel import Panel, ffill_positions, new_grid, previous_present
 
 __all__ = ["OutlierRule", "Outliers", "outliers", "stale_rows", "total_returns"]
 
@@ -41,8 +41,7 @@ def stale_rows(prices: Mapping[str, np.ndarray], panel: Panel) -> np.ndarray:
     # Run length of repeats per ticker: repeats so far minus repeats at the last non-repeat.
     repeats = np.cumsum(panel.wide(repeat.astype("float64"), fill=0.0), axis=0)
     reset = ffill_positions(panel.mask(~repeat))
-    cols = np.broadcast_to(np.arange(panel.shape[1]), panel.shape)
-    at_reset = np.where(reset >= 0, repeats[np.maximum(reset, 0), cols], 0.0)
+    at_reset = np.where(reset >= 0, np.take_along_axis(repeats, np.maximum(reset, 0), 0), 0.0)
     return np.where(repeat, panel.long(repeats - at_reset), 0).astype("int64")
 
 
@@ -98,7 +97,7 @@ def _trailing_moments(
     pass over the columns laid end to end, each after `window` NaN rows so that no window
     reaches into the previous column (one pandas call per column costs ~0.2 ms each)."""
     sessions, columns = matrix.shape
-    padded = np.full((window + sessions, columns), np.nan)
+    padded = new_grid((window + sessions, columns), np.nan, "float64")
     padded[window:] = matrix
     trailing = pd.Series(padded.ravel(order="F")).shift(1).rolling(window, min_periods=min_periods)
 
@@ -179,16 +178,19 @@ def outliers(
     judged = _judge(ret, np.log1p(volume), rule)
     ordinary = ~(judged.volume_z > rule.volume_z)
     suspect = (np.abs(judged.z(ret)) > rule.z) & ordinary
-    flagged = np.zeros(present.shape, dtype=bool)
+    flagged = new_grid(present.shape, False, bool)
     flagged[judged.rows, judged.cols] = suspect
     for _ in range(3):
         if not flagged.any():
             break
         ret = total_returns(close, dividend, cum_split, present, reference=present & ~flagged)
         verdict = suspect & (np.abs(judged.z(ret)) > rule.z)
-        flagged = np.zeros(present.shape, dtype=bool)
+        flagged = new_grid(present.shape, False, bool)
         flagged[judged.rows, judged.cols] = verdict
-    z_grid, vz_grid = np.full(present.shape, np.nan), np.full(present.shape, np.nan)
+    z_grid, vz_grid = (
+        new_grid(present.shape, np.nan, "float64"),
+        new_grid(present.shape, np.nan, "float64"),
+    )
     z_grid[judged.rows, judged.cols] = judged.z(ret)
     vz_grid[judged.rows, judged.cols] = judged.volume_z
     return Outliers(flagged, ret, z_grid, vz_grid)
