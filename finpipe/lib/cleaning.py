@@ -155,7 +155,7 @@ def _time_rules(
               for n in runs[stale]]  # fmt: skip
     rejected = [reject(typed.iloc[valid[stale]], "stale", np.array(reason, dtype=object))]
     valid, grid = valid[~stale], grid.subset(~stale)
-    values = {c: v[~stale] for c, v in values.items()}
+    values = {c: values[c][~stale] for c in ("close", "volume", "dividend_amount")}
 
     close, present = grid.wide(values["close"]), grid.mask()
     dividend = grid.wide(values["dividend_amount"], fill=0.0)
@@ -171,7 +171,8 @@ def _time_rules(
     ]
     rejected.append(reject(typed.iloc[valid[bad]], "outlier", np.array(reason, dtype=object)))
     valid, grid = valid[~bad], grid.subset(~bad)
-    ret = total_returns(close, dividend, cum_split, grid.mask())
+    # The returns of the kept cells, against kept closes only.
+    ret = found.ret if found.settled else total_returns(close, dividend, cum_split, grid.mask())
     return valid, grid, grid.long(ret), rejected
 
 

@@ -108,8 +108,12 @@ def with_fills(
     each column is taken once from `typed` and the fill rows overwritten in the taken array
     (a fill row starts as a copy of its source row: vendor and fetch time carry over)."""
     rows = np.concatenate([grid.row, fill.rows])
-    order = np.argsort(rows * len(grid.tickers) + np.concatenate([grid.col, fill.cols]),
-                       kind="stable")  # fmt: skip
+    cells = rows * len(grid.tickers) + np.concatenate([grid.col, fill.cols])
+    # Each cell holds one row at most (fills go where no row was kept), so the sort by
+    # date and ticker is a scatter into the cells and a read in cell order.
+    slot = np.full(grid.shape[0] * grid.shape[1], -1, dtype="int64")
+    slot[cells] = np.arange(len(cells))
+    order = slot[slot >= 0]
     order = order[own[rows[order]]]
     source = np.concatenate([kept, kept[fill.source]])[order]
     is_fill = order >= len(kept)

@@ -87,6 +87,9 @@ class Outliers:
     ret: np.ndarray
     z: np.ndarray
     volume_z: np.ndarray
+    # `ret` is measured against the latest close not flagged: for every present cell not
+    # flagged it is already the total return once the flagged cells are dropped.
+    settled: bool
 
 
 def _trailing_moments(
@@ -178,19 +181,20 @@ def outliers(
     judged = _judge(ret, np.log1p(volume), rule)
     ordinary = ~(judged.volume_z > rule.volume_z)
     suspect = (np.abs(judged.z(ret)) > rule.z) & ordinary
-    flagged = new_grid(present.shape, False, bool)
-    flagged[judged.rows, judged.cols] = suspect
+    against, verdict = np.zeros_like(suspect), suspect  # `ret` is measured against no flags
     for _ in range(3):
-        if not flagged.any():
-            break
-        ret = total_returns(close, dividend, cum_split, present, reference=present & ~flagged)
-        verdict = suspect & (np.abs(judged.z(ret)) > rule.z)
+        if np.array_equal(verdict, against):
+            break  # settled: another round would compute the same returns and verdicts
         flagged = new_grid(present.shape, False, bool)
         flagged[judged.rows, judged.cols] = verdict
+        ret = total_returns(close, dividend, cum_split, present, reference=present & ~flagged)
+        against, verdict = verdict, suspect & (np.abs(judged.z(ret)) > rule.z)
+    flagged = new_grid(present.shape, False, bool)
+    flagged[judged.rows, judged.cols] = verdict
     z_grid, vz_grid = (
         new_grid(present.shape, np.nan, "float64"),
         new_grid(present.shape, np.nan, "float64"),
     )
     z_grid[judged.rows, judged.cols] = judged.z(ret)
     vz_grid[judged.rows, judged.cols] = judged.volume_z
-    return Outliers(flagged, ret, z_grid, vz_grid)
+    return Outliers(flagged, ret, z_grid, vz_grid, bool(np.array_equal(verdict, against)))

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from finpipe.lib.cleaning import CleaningRules, clean_prices
 from finpipe.lib.cleaning_panel import Panel
-from finpipe.lib.cleaning_rules import OutlierRule, outliers, stale_rows
+from finpipe.lib.cleaning_rules import OutlierRule, outliers, stale_rows, total_returns
 from finpipe.lib.corporate_actions import adjusted_close
 from finpipe.lib.quality_gate import rejected_share_gate
 from finpipe.lib.schemas import CleanPrices
@@ -258,6 +258,10 @@ def test_outliers_directly_on_a_grid_judge_only_with_enough_history():
                      OutlierRule(min_periods=20))  # fmt: skip
     assert np.argwhere(found.flagged).tolist() == [[70, 0]]
     assert found.z[70, 0] > 100 and abs(found.volume_z[70, 0]) < 2
+    # Settled: the returns already skip the flagged cell, as cleaning's kept rows need.
+    kept = present & ~found.flagged
+    again = total_returns(close, np.zeros(close.shape), np.ones(close.shape), kept)
+    assert found.settled and np.allclose(found.ret[kept], again[kept], equal_nan=True)
 
 
 def test_missing_sessions_are_filled_up_to_the_bound_and_holidays_are_never_missing(market):
