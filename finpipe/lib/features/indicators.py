@@ -3,8 +3,8 @@
 Every function takes float arrays of shape (T, N): rows are sessions, columns tickers. A
 column is NaN before its ticker's first value and gap-free after it (the panel fills gaps),
 so each ticker starts at its own row and the warm-up is per column, as TA-Lib's is per
-series. Rolling sums come from cumulative sums and the recursive filters from
-`scipy.signal.lfilter`: no loop over tickers or over days.
+series. Rolling sums come from cumulative sums and the recursive filters from a first-order
+filter (`rows`): no loop over tickers, one vector operation per day.
 
 TA-Lib's seeds are reproduced exactly: EMA starts at the SMA of its first `n` values,
 Wilder's smoothing (RSI, ATR) at a simple average, and MACD seeds its fast EMA at the row
@@ -17,9 +17,10 @@ run happened to load data (see docs/features.md).
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage, signal
+from scipy import ndimage
 
 from finpipe.lib.features.moments import BlockSums
+from finpipe.lib.features.rows import accumulate, first_order_filter
 
 __all__ = [
     "Rolling",
@@ -70,8 +71,9 @@ def change(x: np.ndarray, k: int) -> np.ndarray:
 
 def _cumulative(values: np.ndarray) -> np.ndarray:
     """Cumulative sums down the columns with a leading row of zeros, (T + 1, N)."""
-    out = np.zeros((len(values) + 1, values.shape[1]))
-    np.cumsum(values, axis=0, out=out[1:])
+    out = np.empty((len(values) + 1, values.shape[1]))
+    out[0] = 0.0
+    accumulate(np.add, values, out=out[1:])
     return out
 
 
@@ -196,9 +198,9 @@ def _smooth(
     before = rows <= seed_row
     u[before] = 0.0
     cols = np.flatnonzero(seed_row < t_len)
-    # lfilter starts from zero: an impulse of seed/alpha on the seed row sets y to the seed.
+    # The filter starts from zero: an impulse of seed/alpha on the seed row sets y to the seed.
     u[seed_row[cols], cols] = sma[seed_row[cols], cols] / alpha
-    y = signal.lfilter([alpha], [1.0, alpha - 1.0], u, axis=0)
+    y = first_order_filter(u, alpha)
     y[before] = np.nan
     y[seed_row[cols], cols] = sma[seed_row[cols], cols] * 1.0
     lag = t_len if window is None else window - 1 - offset

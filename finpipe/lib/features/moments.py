@@ -12,23 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from finpipe.lib.features.rows import accumulate, ffill
+
 __all__ = ["BLOCK", "BlockSums", "centred_window_sums"]
 
 BLOCK = 64  # rows per block: at least the longest variance window
-
-
-def _ffill(x: np.ndarray) -> np.ndarray:
-    rows = np.where(np.isnan(x), 0, np.arange(len(x))[:, None])
-    np.maximum.accumulate(rows, axis=0, out=rows)
-    return x[rows, np.arange(x.shape[1])]
-
-
-def _block_cumsum(values: np.ndarray, block: int) -> np.ndarray:
-    t_len, n = values.shape
-    n_blocks = -(-t_len // block)
-    padded = np.zeros((n_blocks * block, n))
-    padded[:t_len] = values
-    return np.cumsum(padded.reshape(n_blocks, block, n), axis=1).reshape(-1, n)[:t_len]
 
 
 class BlockSums:
@@ -40,13 +28,14 @@ class BlockSums:
         self.block = block
         valid = ~np.isnan(x)
         first = x[np.where(valid.any(axis=0), valid.argmax(axis=0), 0), np.arange(n)]
-        anchor = _ffill(x)[np.arange(0, t_len, block)]
+        anchor = ffill(x)[np.arange(0, t_len, block)]
         self.anchor = np.nan_to_num(np.where(np.isnan(anchor), first, anchor))
         z = x - np.repeat(self.anchor, block, axis=0)[:t_len]
         z[~valid] = 0.0
-        self.sums = [_block_cumsum(z, block), _block_cumsum(z * z, block)]
+        squares = z * z
+        self.sums = [accumulate(np.add, s, out=s, block=block) for s in (z, squares)]
         if counts:
-            self.sums.insert(0, _block_cumsum(valid.astype(np.float64), block))
+            self.sums.insert(0, accumulate(np.add, valid.astype(np.float64), block=block))
 
     def window(self, w: int) -> list[np.ndarray]:
         """[count,] Σ(x - a), Σ(x - a)² over the trailing w rows, a = the anchor of the block

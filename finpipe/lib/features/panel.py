@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from finpipe.lib.features.rows import accumulate, ffill
+
 __all__ = ["Panel", "ffill", "load_panel"]
 
 
@@ -31,13 +33,6 @@ class Panel:
     low: np.ndarray
     range_hl: np.ndarray  # (high - low) / close of the day, unadjusted (a ratio)
     log_volume: np.ndarray  # log volume in pre-split shares; NaN on missing or filled rows
-
-
-def ffill(x: np.ndarray) -> np.ndarray:
-    """Forward-fill NaN down each column."""
-    rows = np.where(np.isnan(x), 0, np.arange(len(x))[:, None])
-    np.maximum.accumulate(rows, axis=0, out=rows)
-    return x[rows, np.arange(x.shape[1])]
 
 
 def load_panel(prices: pd.DataFrame) -> Panel:
@@ -65,11 +60,11 @@ def load_panel(prices: pd.DataFrame) -> Panel:
     with np.errstate(invalid="ignore", divide="ignore"):
         ret = (raw_close + dividend) * split / prev - 1.0
     ret[~present | filled] = np.nan
-    started = np.maximum.accumulate(present, axis=0)
+    started = accumulate(np.logical_or, present)
     growth = np.where(started & ~np.isnan(ret), 1.0 + ret, 1.0)
     first = np.where(present.any(axis=0), present.argmax(axis=0), 0)
     anchor = raw_close[first, np.arange(shape[1])]
-    index = np.where(started, anchor * np.cumprod(growth, axis=0), np.nan)
+    index = np.where(started, anchor * accumulate(np.multiply, growth, out=growth), np.nan)
 
     factor = index / close
     high = np.where(present, wide("high") * factor, index)
@@ -78,6 +73,8 @@ def load_panel(prices: pd.DataFrame) -> Panel:
     volume = wide("volume")
     volume[~present | filled] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_volume = np.log(np.maximum(volume, 1.0)) - np.log(np.cumprod(split, axis=0))
+        log_volume = np.log(np.maximum(volume, 1.0)) - np.log(
+            accumulate(np.multiply, split, out=split)
+        )
     return Panel(pd.DatetimeIndex(dates), np.asarray(tickers, dtype=object), present, ret,
                  index, high, low, range_hl, log_volume)  # fmt: skip

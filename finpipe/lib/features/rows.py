@@ -1,0 +1,44 @@
+"""Running operations down the rows of (T, N) date × ticker matrices.
+
+numpy's `ufunc.accumulate(axis=0)` and scipy's `lfilter(axis=0)` walk each column with the
+stride of a whole row; on (3500, 800) matrices one vector operation per row is about four
+times faster. The floating-point operations and their order are the same, so are the results
+to the bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["accumulate", "ffill", "first_order_filter"]
+
+
+def accumulate(
+    ufunc: np.ufunc, x: np.ndarray, out: np.ndarray | None = None, block: int | None = None
+) -> np.ndarray:
+    """`ufunc.accumulate(x, axis=0)`, restarting every `block` rows if given; `out` may be x."""
+    out = np.empty_like(x) if out is None else out
+    step = len(x) if block is None else block
+    for i in range(len(x)):
+        if i % step == 0:
+            out[i] = x[i]
+        else:
+            ufunc(out[i - 1], x[i], out=out[i])
+    return out
+
+
+def ffill(x: np.ndarray) -> np.ndarray:
+    """Forward-fill NaN down each column."""
+    rows = np.where(np.isnan(x), 0, np.arange(len(x))[:, None])
+    accumulate(np.maximum, rows, out=rows)
+    return x[rows, np.arange(x.shape[1])]
+
+
+def first_order_filter(u: np.ndarray, alpha: float) -> np.ndarray:
+    """y[t] = alpha·u[t] + (1 - alpha)·y[t-1] from y[-1] = 0, down each column: what
+    `scipy.signal.lfilter([alpha], [1, alpha - 1], u, axis=0)` computes, bit for bit."""
+    y = np.multiply(u, alpha)
+    decay = 1.0 - alpha
+    for i in range(1, len(y)):
+        y[i] += decay * y[i - 1]
+    return y
