@@ -92,10 +92,16 @@ def clean_prices(
                               nothing.missing)  # fmt: skip
 
     tickers = pd.Index(sorted(set(universe)), dtype=object)
-    known = raw["ticker"].isin(tickers).to_numpy()
+    col = _positions(raw["ticker"], tickers)
+    known = col >= 0
     rejected = [reject(raw[~known], "unknown_ticker", "ticker is not in the universe")]
-    typed, unparseable = coerce_types(raw[PRICE_COLUMNS] if known.all() else
-                                      raw.loc[known, PRICE_COLUMNS].reset_index(drop=True))  # fmt: skip
+    if not known.all():
+        raw, col = raw.loc[known, PRICE_COLUMNS].reset_index(drop=True), col[known]
+    elif list(raw.columns) != PRICE_COLUMNS:
+        raw = raw[PRICE_COLUMNS]  # a copy: only when the columns need it
+    typed, unparseable = coerce_types(raw)
+    if len(typed) < len(raw):  # `typed` keeps the labels of the rows that parsed: positions
+        col = col[typed.index.to_numpy()]
     invalid, schema_rejected = schema_failures(typed, RawPrices)
     rejected += [unparseable, schema_rejected]
 

@@ -55,6 +55,10 @@ class Panel:
     def previous_rows(self) -> np.ndarray:
         """For each row, the index of the same ticker's row on the latest earlier session
         (-1 for a ticker's first row)."""
+        key = self.col.astype("int64") * len(self.sessions) + self.row
+        if np.all(key[1:] > key[:-1]):  # by ticker then session, as sources deliver rows
+            after = self.col[1:] == self.col[:-1]
+            return np.concatenate([[-1], np.where(after, np.arange(len(key) - 1), -1)])[: len(key)]
         index = new_grid(self.shape, -1, "int64")
         index[self.row, self.col] = np.arange(len(self.row))
         last = ffill_positions(index >= 0)

@@ -38,6 +38,10 @@ def stale_rows(prices: Mapping[str, np.ndarray], panel: Panel) -> np.ndarray:
         values = prices[column]
         same &= values[previous] == values
     repeat = same & ~(prices["volume"] > 0)  # zero or NaN
+    if np.all((previous < 0) | (previous == np.arange(len(previous)) - 1)):
+        # Each ticker's rows follow each other in session order: runs are runs of the array.
+        count = np.cumsum(repeat)
+        return np.where(repeat, count - np.maximum.accumulate(np.where(repeat, 0, count)), 0)
     # Run length of repeats per ticker: repeats so far minus repeats at the last non-repeat.
     repeats = np.cumsum(panel.wide(repeat.astype("float64"), fill=0.0), axis=0)
     reset = ffill_positions(panel.mask(~repeat))
@@ -137,18 +141,22 @@ def _judge(ret: np.ndarray, log_volume: np.ndarray, rule: OutlierRule) -> _Judge
     Exact median/MAD for every cell would cost two rolling medians over the whole grid.
     A cheap screen finds the cells that could pass: |r - median| <= |r - mean| + std (the
     median is within one standard deviation of the mean), and an outlier needs
-    |r - median| > z * min_scale; only those cells get the exact robust statistics."""
+    |r - median| > z * min_scale; only those cells get the exact median, and only the cells
+    where it confirms that need get the scale and the volume z-score."""
     mean, std = _trailing_moments(ret, rule.window, rule.min_periods)
+    least = rule.z * rule.min_scale * 0.999  # the smallest |r - median| of an outlier
     with np.errstate(invalid="ignore"):
-        possible = np.abs(ret - mean) + std > rule.z * rule.min_scale * 0.999
+        possible = np.abs(ret - mean) + std > least
     rows, cols = np.nonzero(possible)
     window = _trailing_windows(ret, rows, cols, rule.window)
     enough = np.count_nonzero(~np.isnan(window), axis=1) >= rule.min_periods
     rows, cols, window = rows[enough], cols[enough], window[enough]
+    median = np.nanmedian(window, axis=1) if len(rows) else np.array([], dtype="float64")
+    far = np.abs(ret[rows, cols] - median) > least
+    rows, cols, window, median = rows[far], cols[far], window[far], median[far]
     if len(rows) == 0:
         empty = np.array([], dtype="float64")
         return _Judged(rows, cols, empty, empty, empty)
-    median = np.nanmedian(window, axis=1)
     mad = np.nanmedian(np.abs(window - median[:, None]), axis=1)
     scale = np.maximum(_MAD_TO_SIGMA * mad, rule.min_scale)
     volumes = _trailing_windows(log_volume, rows, cols, rule.window)
