@@ -120,17 +120,12 @@ class _CsvDirectory:
 
 
 def _in_range(part: pa.Table | pd.DataFrame, start: np.datetime64, end: np.datetime64):
-    """The rows of [start, end] and the undated ones (cleaning quarantines them), by date."""
-    if isinstance(part, pa.Table):
-        dates = part["date"]
-        keep = pc.or_kleene(
-            pc.and_(pc.greater_equal(dates, start), pc.less_equal(dates, end)), pc.is_null(dates)
-        )
-        part = part.filter(keep)  # undated rows: null, so they sort last (as NaT does below)
-        return part.take(pc.sort_indices(part, [("date", "ascending", "at_end")]))
+    """The rows of [start, end] and the undated ones (cleaning quarantines them), by date
+    (undated last). numpy on a file's few thousand dates costs less than Arrow kernel calls."""
     dates = part["date"].to_numpy()
     rows = np.flatnonzero(((dates >= start) & (dates <= end)) | np.isnat(dates))
-    return part.iloc[rows[np.argsort(dates[rows], kind="stable")]]
+    rows = rows[np.argsort(dates[rows], kind="stable")]  # NaT sorts last
+    return part.take(rows) if isinstance(part, pa.Table) else part.iloc[rows]
 
 
 def _frame(loaded: list[pa.Table | pd.DataFrame], provenance: dict[str, pa.Array]) -> pd.DataFrame:
