@@ -94,9 +94,11 @@ def _model(args: argparse.Namespace) -> int:
 
     from finpipe.errors import ConfigError
     from finpipe.lib.registry import CHAMPION_FROM, ModelRegistry
+    from finpipe.lib.targets import get_target
 
     settings = get_settings()
-    reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, settings.model_name)
+    name = get_target(args.target or settings.serving_target).model_name(settings.model_prefix)
+    reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, name)
     versions = reg.versions()
     serves_from = pd.Timestamp(args.serves_from or dt.date.today())
     if args.action == "promote":
@@ -154,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     model.add_argument("--from", dest="serves_from", type=_iso_date, default=None,
                        help="first day the new champion serves (default: today)")  # fmt: skip
     model.add_argument("--last", type=_positive, default=20, help="versions to list")
+    model.add_argument("--target", default=None,
+                       help="return_1d, return_5d, direction_1d or direction_5d "
+                       "(default: FINPIPE_SERVING_TARGET)")  # fmt: skip
     model.set_defaults(func=_model)
     args = parser.parse_args(argv)
     if args.command == "model" and args.action == "promote" and not args.version:

@@ -32,6 +32,7 @@ from finpipe.lib.features import FEATURE_COLUMNS, next_day_target
 from finpipe.lib.lake import read_frame
 from finpipe.lib.modeling import daily_ic, ic_summary
 from finpipe.lib.registry import ModelRegistry
+from finpipe.lib.targets import TARGETS
 from finpipe.lib.warehouse import Warehouse, insights
 from finpipe.settings import Settings
 
@@ -44,6 +45,11 @@ ASSETS = ["universe", "raw_prices", "raw_news", "macro_indicators", "cleaned_pri
 PREPARE = ["raw_prices", "raw_news", "macro_indicators", "cleaned_prices", "news_sentiment",
            "features"]  # fmt: skip
 _QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+RECENT_WEEKS = 4  # weeks of 5-day and direction models (each target trains as long as 1-day)
+
+
+def _targets(*names: str) -> dict[str, Any]:
+    return {"ops": {"trained_model": {"config": {"targets": list(names)}}}}
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class DemoPlan:
     last_day: str
     first_week: str
     last_week: str
+    recent_week: str  # the other targets train from this week on
     drift_first_day: str
 
     @classmethod
@@ -69,7 +76,8 @@ class DemoPlan:
             k for k in weekly_partitions.get_partition_keys(current_time=now)
             if k >= first and dt.date.fromisoformat(k) + dt.timedelta(days=4) <= end
         ]  # fmt: skip
-        return cls(days[0], days[-1], weeks[0], weeks[-1], days[-min(drift_days, len(days))])
+        return cls(days[0], days[-1], weeks[0], weeks[-1], weeks[-min(RECENT_WEEKS, len(weeks))],
+                   days[-min(drift_days, len(days))])  # fmt: skip
 
 
 def materialize_range(
@@ -116,23 +124,27 @@ def run_demo(
     plan = DemoPlan.for_range(settings.demo_start_date, settings.demo_end_date, drift_days)
     defs = build_definitions(settings)
     instance = DagsterInstance.get()
+    serving = settings.serving_target
+    others = [t for t in TARGETS if t != serving]
     stages = [
-        ("universe", ["universe"], None, None),
+        ("universe", ["universe"], None, None, None),
         (f"ingest, clean, featurize {plan.first_day} → {plan.last_day}",
-         PREPARE,
-         plan.first_day, plan.last_day),
-        (f"train weekly models {plan.first_week} → {plan.last_week}", ["trained_model"],
-         plan.first_week, plan.last_week),
+         PREPARE, plan.first_day, plan.last_day, None),
+        (f"train weekly {serving} models {plan.first_week} → {plan.last_week}",
+         ["trained_model"], plan.first_week, plan.last_week, _targets(serving)),
+        (f"train {', '.join(others)} models {plan.recent_week} → {plan.last_week}",
+         ["trained_model"], plan.recent_week, plan.last_week, _targets(*others)),
         ("predict, score and publish insights", ["predictions", "prediction_scores", "insights"],
-         plan.first_day, plan.last_day),
-        (f"backtest the year to {plan.last_week}", ["backtest"], plan.last_week, plan.last_week),
+         plan.first_day, plan.last_day, None),
+        (f"backtest the year to {plan.last_week}", ["backtest"], plan.last_week, plan.last_week,
+         None),
         (f"drift reports {plan.drift_first_day} → {plan.last_day}", ["drift_report"],
-         plan.drift_first_day, plan.last_day),
+         plan.drift_first_day, plan.last_day, None),
     ]  # fmt: skip
-    for step, (description, selection, first, last) in enumerate(stages, start=1):
+    for step, (description, selection, first, last, config) in enumerate(stages, start=1):
         began = time.perf_counter()
         with console.status(f"[{step}/{len(stages)}] {description} …"):
-            materialize_range(defs, instance, selection, first, last)
+            materialize_range(defs, instance, selection, first, last, config)
         console.print(f"[green]✓[/green] [{step}/{len(stages)}] {description} "
                       f"({time.perf_counter() - began:.0f} s)")  # fmt: skip
     summary = summarize(settings, instance, plan, time.perf_counter() - started)
@@ -163,12 +175,12 @@ def summarize(
     )
     last_year = scored[scored["date"] > scored["date"].max() - pd.Timedelta(days=365)]
     model = ic_summary(daily_ic(last_year))
-    market = build_definitions(settings).resources["market"].market()
     days = sorted(last_year["date"].unique())
-    sessions = trading_sessions(days[0], days[-1] + pd.Timedelta(days=7)) if days else []
-    oracle = (
-        market.oracle_ic(sessions[1], sessions[len(days) - 1]) if len(days) > 1 else float("nan")
-    )
+    oracle = float("nan")  # known only for the synthetic market
+    if settings.market_sources == "synthetic" and len(days) > 1:
+        market = build_definitions(settings).resources["market"].market()
+        sessions = trading_sessions(days[0], days[-1] + pd.Timedelta(days=7))
+        oracle = market.oracle_ic(sessions[1], sessions[len(days) - 1])
     drift = _lake_frame(settings, "drift_report")
     last_drift = drift[drift["date"] == drift["date"].max()] if len(drift) else drift
     drift_day = last_drift["date"].iloc[0].date().isoformat() if len(last_drift) else None
@@ -215,20 +227,28 @@ def summarize(
 
 
 def _validation_summary(settings: Settings) -> dict[str, Any]:
-    """Mean validation rank IC of the weekly versions beside the baselines fitted on the same
-    data, and how many versions became champion."""
-    reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, settings.model_name)
-    versions = reg.versions()
-    metrics = pd.DataFrame([reg.client.get_run(v.run_id).data.metrics for v in versions])
-    names = {"model": "val_rank_ic", **{b: f"val_{b}_rank_ic" for b in BASELINES}}
-    means = {k: float(metrics[c].mean()) for k, c in names.items() if c in metrics}
-    champion = reg.champion()
-    return {
-        "versions": len(versions),
-        "promoted": len(reg.champion_history()),
-        "champion": champion.version if champion else None,
-        "mean_validation_rank_ic": means,
-    }
+    """Per target's registered model: mean validation rank IC of its weekly versions beside
+    the baselines fitted on the same data, and how many versions became champion."""
+    out = {}
+    for target in TARGETS.values():
+        name = target.model_name(settings.model_prefix)
+        reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, name)
+        versions = reg.versions()
+        if not versions:
+            continue
+        metrics = pd.DataFrame([reg.client.get_run(v.run_id).data.metrics for v in versions])
+        names = {"model": "val_rank_ic", **{b: f"val_{b}_rank_ic" for b in BASELINES}}
+        champion = reg.champion()
+        out[target.name] = {
+            "model_name": name,
+            "versions": len(versions),
+            "promoted": len(reg.champion_history()),
+            "champion": champion.version if champion else None,
+            "mean_trees": float(metrics["trees"].mean()) if "trees" in metrics else None,
+            "mean_validation_rank_ic": {k: float(metrics[c].mean())
+                                        for k, c in names.items() if c in metrics},
+        }  # fmt: skip
+    return out
 
 
 def _backtest_summary(instance: DagsterInstance) -> dict[str, Any]:
@@ -254,22 +274,28 @@ def _print_summary(
         table.add_row(asset, str(count))
     console.print(table)
     champ, drift = summary["champion"], summary["drift"]
+    oracle = (
+        f" vs oracle IC {champ['oracle_ic']:.4f} (ratio {champ['rank_ic_over_oracle']:.2f})"
+        if champ["oracle_ic"] == champ["oracle_ic"]  # not NaN: a synthetic market
+        else " (real data: no oracle)"
+    )
     console.print(
         f"[bold]Model[/bold] ({summary['features']} features, out of sample, last "
-        f"{champ['out_of_sample_days']} days): IC {champ['ic']:.4f}, rank IC {champ['rank_ic']:.4f} "
-        f"vs oracle IC {champ['oracle_ic']:.4f} (ratio {champ['rank_ic_over_oracle']:.2f})"
+        f"{champ['out_of_sample_days']} days): IC {champ['ic']:.4f}, "
+        f"rank IC {champ['rank_ic']:.4f}{oracle}"
     )
     console.print(
         f"[bold]Drift[/bold] on {drift['day']}: {drift['status']} "
         f"({len(drift['drifted_features'])} features drifted; regime shift planted on "
         f"{drift['regime_shift_date']})\n  report: {drift['report']}"
     )
-    val = summary["validation"]
-    shown = ", ".join(f"{k} {v:.4f}" for k, v in val["mean_validation_rank_ic"].items())
-    console.print(
-        f"[bold]Validation[/bold] (mean rank IC over {val['versions']} weekly versions): {shown}; "
-        f"{val['promoted']} promoted to champion, now version {val['champion']}"
-    )
+    for target, val in summary["validation"].items():
+        shown = ", ".join(f"{k} {v:.4f}" for k, v in val["mean_validation_rank_ic"].items())
+        console.print(
+            f"[bold]Validation {target}[/bold] ({val['model_name']}, mean rank IC over "
+            f"{val['versions']} weekly versions): {shown}; {val['promoted']} promoted to "
+            f"champion, now version {val['champion']}"
+        )
     bt = summary["backtest"]
     if bt:
         console.print(

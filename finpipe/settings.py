@@ -38,7 +38,14 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = Field(None, description="S3 endpoint (moto, MinIO).")
     warehouse_url: SecretStr | None = Field(None, description="SQLAlchemy URL of the warehouse.")
     mlflow_tracking_uri: str | None = Field(None, description="MLflow tracking/registry URI.")
-    model_name: str = "finpipe-next-day-return"
+    model_prefix: str = Field(
+        "finpipe", description="Registered models are named <prefix>-<target>, one per target."
+    )
+    serving_target: str = Field(
+        "return_1d",
+        description="The target whose champion makes predictions and insights: return_1d, "
+        "return_5d, direction_1d or direction_5d.",
+    )
 
     demo_end_date: dt.date = Field(
         dt.date(2025, 12, 31), description="Last day `finpipe demo` runs."
@@ -104,6 +111,13 @@ class Settings(BaseSettings):
         if self.warehouse_url is not None:
             return self.warehouse_url.get_secret_value()
         return f"sqlite:///{(self.home / 'warehouse.db').resolve()}"
+
+    @property
+    def model_name(self) -> str:
+        """The registered model that serves predictions."""
+        from finpipe.lib.targets import get_target
+
+        return get_target(self.serving_target).model_name(self.model_prefix)
 
     @property
     def mlflow_uri(self) -> str:

@@ -92,7 +92,11 @@ def pipeline(tmp_path_factory):
     home = tmp_path_factory.mktemp("pipeline")
     settings = Settings(home=home / "finpipe", n_tickers=12, regime_shift_date=dt.date(2024, 4, 1),
                         fault_rate=0.03)  # fmt: skip
-    small_model = {"ops": {"trained_model": {"config": {"n_estimators": 60}}}}
+    # 12 tickers give the promotion t-test no power: every week's model serves (margin -1),
+    # so drift compares with recent training windows (test_promotion tests the bar).
+    small_model = {"ops": {"trained_model": {"config": {
+        "n_estimators": 60, "min_child_weight": 20.0, "targets": ["return_1d"],
+        "promotion_margin": -1.0}}}}  # fmt: skip
     (home / "dagster").mkdir()
     with instance_for_test(temp_dir=str(home / "dagster")) as instance:
         defs = build_definitions(settings)

@@ -30,6 +30,7 @@ from finpipe.lib.sources import (
 )
 from finpipe.lib.sources.yahoo import yahoo_symbol
 from finpipe.lib.synthetic import MarketConfig, SyntheticMarket, synthetic_market
+from finpipe.lib.targets import get_target
 from finpipe.lib.universe import followed_universe
 from finpipe.lib.warehouse import Warehouse
 from finpipe.settings import Settings
@@ -158,10 +159,13 @@ class RegistryResource(ConfigurableResource):
 
     tracking_uri: str
     artifact_root: str | None = None
-    model_name: str = "finpipe-next-day-return"
+    model_prefix: str = "finpipe"
+    serving_target: str = "return_1d"
 
-    def registry(self) -> ModelRegistry:
-        return ModelRegistry(self.tracking_uri, self.artifact_root, self.model_name)
+    def registry(self, target: str | None = None) -> ModelRegistry:
+        """The registered model of `target`; by default the one that serves predictions."""
+        name = get_target(target or self.serving_target).model_name(self.model_prefix)
+        return ModelRegistry(self.tracking_uri, self.artifact_root, name)
 
 
 def _secret(variable: str, value: SecretStr | None) -> str | EnvVar | None:
@@ -210,6 +214,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "registry": RegistryResource(
             tracking_uri=settings.mlflow_uri,
             artifact_root=settings.mlflow_artifacts,
-            model_name=settings.model_name,
+            model_prefix=settings.model_prefix,
+            serving_target=settings.serving_target,
         ),
     }

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
 import xgboost as xgb
 
 from finpipe.lib.baselines import baseline_metrics
-from finpipe.lib.features import FEATURE_COLUMNS, next_day_target
+from finpipe.lib.features import FEATURE_COLUMNS
 from finpipe.lib.metrics import daily_ic, ic_summary
+from finpipe.lib.targets import TARGETS, Target, with_target
 
 __all__ = [
     "ModelParams",
@@ -27,14 +29,20 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ModelParams:
-    """XGBoost hyper-parameters; seeded so the same data gives the same model."""
+    """XGBoost hyper-parameters; seeded so the same data gives the same model.
 
-    n_estimators: int = 150
+    `n_estimators` is a ceiling: the number of trees is chosen by early stopping on the
+    last `early_stopping_days` sessions of the training rows (after a purge of the label's
+    horizon), then the model is refitted on all rows with that many trees."""
+
+    n_estimators: int = 1000
     max_depth: int = 3
     learning_rate: float = 0.05
     subsample: float = 0.8
     colsample_bytree: float = 0.8
-    min_child_weight: float = 20.0
+    min_child_weight: float = 200.0  # in rows of a return target (see `_booster`)
+    early_stopping_rounds: int = 20
+    early_stopping_days: int = 40
     seed: int = 7
 
     def as_dict(self) -> dict[str, float | int]:
@@ -47,10 +55,19 @@ class ModelParams:
 
 @dataclass(frozen=True)
 class TrainingSet:
-    frame: pd.DataFrame  # date, ticker, features, target (no NaN target)
+    frame: pd.DataFrame  # date, ticker, features, target and label (no NaN label)
     start: pd.Timestamp  # first feature day
     end: pd.Timestamp  # last feature day
     data_end: pd.Timestamp  # last day whose prices the model saw (its labels reach it)
+    target: Target = TARGETS["return_1d"]
+
+    def before(self, day: pd.Timestamp, gap: int = 0) -> TrainingSet:
+        """The rows dated before `day` less the last `gap` sessions before it."""
+        dates = pd.DatetimeIndex(self.frame["date"].unique()).sort_values()
+        stop = max(int(dates.searchsorted(day)) - gap, 0)
+        rows = self.frame[self.frame["date"] < dates[stop]] if stop < len(dates) else self.frame
+        last = dates[stop - 1] if stop else self.start
+        return TrainingSet(rows, self.start, last, pd.Timestamp(day), self.target)
 
     @property
     def fingerprint(self) -> str:
@@ -59,31 +76,51 @@ class TrainingSet:
         return hashlib.sha256(hashed.tobytes()).hexdigest()[:16]
 
 
-def make_training_set(features: pd.DataFrame, cutoff: pd.Timestamp) -> TrainingSet:
-    """Rows up to `cutoff` whose label is known by `cutoff` (the last day's label is purged)."""
+def make_training_set(
+    features: pd.DataFrame, cutoff: pd.Timestamp, target: Target = TARGETS["return_1d"]
+) -> TrainingSet:
+    """Rows up to `cutoff` whose label is known by `cutoff` (the last `horizon` days'
+    labels are purged)."""
     window = features[features["date"] <= cutoff].sort_values(["date", "ticker"])
     data_end = window["date"].max() if len(window) else cutoff
-    window = window.assign(target=next_day_target(window)).dropna(subset=["target"])
-    window = window.reset_index(drop=True)
+    window = with_target(window, target).dropna(subset=["label"]).reset_index(drop=True)
     start = window["date"].min() if len(window) else cutoff
     end = window["date"].max() if len(window) else cutoff
-    return TrainingSet(window, start, end, data_end)
+    return TrainingSet(window, start, end, data_end, target)
+
+
+def _booster(params: ModelParams, objective: str, n_estimators: int, **extra) -> xgb.XGBRegressor:
+    # Single-threaded: the same rows give the same model bytes. A leaf's weight is its rows'
+    # hessian: 1 per row for squared error, p(1 - p) ≈ 1/4 for the logistic loss.
+    per_row = 0.25 if objective == "binary:logistic" else 1.0
+    return xgb.XGBRegressor(
+        tree_method="hist", n_jobs=1, random_state=params.seed, objective=objective,
+        n_estimators=n_estimators, max_depth=params.max_depth,
+        learning_rate=params.learning_rate, subsample=params.subsample,
+        colsample_bytree=params.colsample_bytree,
+        min_child_weight=params.min_child_weight * per_row, **extra,
+    )  # fmt: skip
 
 
 def train(training: TrainingSet, params: ModelParams) -> xgb.XGBRegressor:
-    """Fit gradient-boosted trees on the features; single-threaded for exact reproducibility."""
-    model = xgb.XGBRegressor(
-        tree_method="hist",
-        n_jobs=1,
-        random_state=params.seed,
-        n_estimators=params.n_estimators,
-        max_depth=params.max_depth,
-        learning_rate=params.learning_rate,
-        subsample=params.subsample,
-        colsample_bytree=params.colsample_bytree,
-        min_child_weight=params.min_child_weight,
-    )
-    model.fit(training.frame[FEATURE_COLUMNS], training.frame["target"])
+    """Fit gradient-boosted trees on the label: early stopping picks the number of trees
+    on the last sessions, then a refit on every row uses that many."""
+    frame, objective = training.frame, training.target.objective
+    trees = params.n_estimators
+    if params.early_stopping_rounds and training.frame["date"].nunique() > 3 * (
+        params.early_stopping_days + training.target.horizon
+    ):
+        dates = np.sort(frame["date"].unique())
+        first_eval = pd.Timestamp(dates[-params.early_stopping_days])
+        fit = training.before(first_eval, gap=training.target.horizon).frame
+        held = frame[frame["date"] >= first_eval]
+        probe = _booster(params, objective, params.n_estimators,
+                         early_stopping_rounds=params.early_stopping_rounds)  # fmt: skip
+        probe.fit(fit[FEATURE_COLUMNS], fit["label"],
+                  eval_set=[(held[FEATURE_COLUMNS], held["label"])], verbose=False)  # fmt: skip
+        trees = probe.best_iteration + 1
+    model = _booster(params, objective, trees)
+    model.fit(frame[FEATURE_COLUMNS], frame["label"])
     return model
 
 
@@ -100,7 +137,8 @@ class Validated:
 
 
 def fit_with_holdout(training: TrainingSet, params: ModelParams, validation_days: int) -> Validated:
-    """Fit on all but the last `validation_days` sessions and score those sessions.
+    """Fit on all but the last `validation_days` sessions (less a purge of the label's
+    horizon before them) and score those sessions.
 
     The fitted model is the one registered and served: it is a few weeks staler than a
     refit on everything, but later versions can be compared with it on days neither saw.
@@ -112,17 +150,17 @@ def fit_with_holdout(training: TrainingSet, params: ModelParams, validation_days
                    "train_rows": float(len(training.frame))}  # fmt: skip
         return Validated(train(training, params), training.end, training.data_end,
                          training.frame.iloc[0:0], empty, metrics)  # fmt: skip
-    split = dates[-validation_days]
-    early = training.frame["date"] < split
-    last_day = pd.Timestamp(dates[-validation_days - 1])  # its label is the move into `split`
-    fit = train(TrainingSet(training.frame[early], training.start, last_day, split), params)
-    holdout = training.frame[~early]
+    split = pd.Timestamp(dates[-validation_days])
+    early = training.before(split, gap=training.target.horizon)
+    fit = train(early, params)
+    holdout = training.frame[training.frame["date"] >= split]
     daily = daily_ic(holdout.assign(prediction=fit.predict(holdout[FEATURE_COLUMNS])))
     metrics = {f"val_{k}": v for k, v in ic_summary(daily).items()}
-    metrics["train_rows"] = float(early.sum())
-    for name, summary in baseline_metrics(training.frame[early], holdout).items():
+    metrics["train_rows"] = float(len(early.frame))
+    metrics["trees"] = float(fit.n_estimators)
+    for name, summary in baseline_metrics(early.frame, holdout).items():
         metrics.update({f"val_{name}_{k}": v for k, v in summary.items() if k != "days"})
-    return Validated(fit, last_day, split, holdout, daily, metrics)
+    return Validated(fit, early.end, split, holdout, daily, metrics)
 
 
 def feature_importance(model: xgb.XGBRegressor) -> pd.DataFrame:

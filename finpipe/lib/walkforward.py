@@ -1,11 +1,15 @@
 """Walk-forward cross-validation: every fold trains only on sessions before its validation
-block, with a purge gap, so no training label overlaps a validation day.
+block, with a purge and an embargo gap, so no training label overlaps a validation day.
 
-Folds are consecutive blocks of `fold_days` sessions at the end of the window; fold k
-trains on everything before its block less `purge_days` sessions (a label of horizon h
-overlaps the next h - 1 sessions; the default purge of 1 also drops the label that ends
-on the block's first day). Training always precedes validation, so no embargo is needed
-after a block. Each fold scores the model and the baselines on the same block.
+Folds are consecutive blocks of `fold_days` sessions at the end of the window. Fold k
+trains on everything before its block less a gap of `purge + embargo` sessions:
+- the purge is the label's horizon (at least `purge_days`): a label of horizon h spans the
+  next h sessions, so the last h labels before the block would reach into it;
+- the embargo drops `embargo_days` more: features such as 20-day returns are serially
+  correlated, so the sessions right before the block resemble it more than the model will
+  ever see in production, where a week passes between training and serving.
+Training always precedes validation. Each fold scores the model and the baselines on the
+same block.
 """
 
 from __future__ import annotations
@@ -22,31 +26,36 @@ __all__ = ["fold_metrics", "walk_forward"]
 
 
 def walk_forward(
-    training: TrainingSet, params: ModelParams, folds: int, fold_days: int, purge_days: int = 1
+    training: TrainingSet,
+    params: ModelParams,
+    folds: int,
+    fold_days: int,
+    purge_days: int = 1,
+    embargo_days: int = 0,
 ) -> pd.DataFrame:
     """One row per fold: its validation block, training rows, and the model's IC, rank IC,
-    ICIR, hit rate and RMSE beside each baseline's rank IC. Folds without at least
-    `fold_days` sessions to train on are left out."""
+    ICIR, hit rate and RMSE (of the label) beside each baseline's rank IC. Folds without
+    at least `fold_days` sessions to train on are left out."""
     frame = training.frame
     dates = np.sort(frame["date"].unique())
+    gap = max(purge_days, training.target.horizon) + embargo_days
     rows = []
     for k in range(folds):
         end = len(dates) - (folds - 1 - k) * fold_days
         start = end - fold_days
-        if start - purge_days < fold_days:
+        if start - gap < fold_days:
             continue
-        fit_rows = frame["date"] < dates[start - purge_days]
+        fit = training.before(pd.Timestamp(dates[start]), gap=gap)
         block = frame[frame["date"].between(dates[start], dates[end - 1])]
-        model = train(TrainingSet(frame[fit_rows], training.start, dates[start - purge_days - 1],
-                                  dates[start - purge_days]), params)  # fmt: skip
+        model = train(fit, params)
         predicted = block.assign(prediction=model.predict(block[FEATURE_COLUMNS]))
         summary = ic_summary(daily_ic(predicted))
-        rmse = float(np.sqrt(((predicted["prediction"] - predicted["target"]) ** 2).mean()))
-        baselines = baseline_metrics(frame[fit_rows], block)
+        rmse = float(np.sqrt(((predicted["prediction"] - predicted["label"]) ** 2).mean()))
+        baselines = baseline_metrics(fit.frame, block)
         rows.append({
             "fold": k, "first_day": pd.Timestamp(dates[start]).date().isoformat(),
             "last_day": pd.Timestamp(dates[end - 1]).date().isoformat(),
-            "train_rows": int(fit_rows.sum()), **summary, "rmse": rmse,
+            "train_rows": len(fit.frame), "trees": model.n_estimators, **summary, "rmse": rmse,
             **{f"{name}_rank_ic": b["rank_ic"] for name, b in baselines.items()},
         })  # fmt: skip
     return pd.DataFrame(rows)

@@ -20,6 +20,7 @@ WEEK = "2024-04-22"
 
 
 def _train(settings, instance, **config) -> dict:
+    config = {"targets": ["return_1d"], "min_child_weight": 20.0, **config}
     run_config = {"ops": {"trained_model": {"config": config}}}
     materialize_range(build_definitions(settings), instance, ["trained_model"], WEEK, WEEK,
                       run_config)  # fmt: skip
@@ -42,7 +43,7 @@ def test_challengers_replace_the_champion_only_when_better(pipeline, monkeypatch
     challenger = reg.versions()[-1]
     assert challenger.tags["promotion.decision"] == "rejected"
     assert reg.champion().version == champion.version  # the alias did not move
-    assert worse["champion_version"].value == champion.version
+    assert worse["champions"].value == {reg.name: champion.version}
     assert "not better" in worse["weeks"].value
 
     # By hand: serve the worse one, then a sound challenger wins the champion back.
@@ -59,7 +60,7 @@ def test_challengers_replace_the_champion_only_when_better(pipeline, monkeypatch
         better = _train(settings, instance, n_estimators=61, promotion_margin=-1.0)
         winner = reg.versions()[-1]
         assert winner.tags["promotion.decision"] == "promoted", winner.tags["promotion.reason"]
-        assert better["champion_version"].value == winner.version
+        assert better["champions"].value == {reg.name: winner.version}
         assert main(["model", "rollback", "--from", "2024-05-06"]) == 0
         assert reg.champion().version == challenger.version
     finally:
@@ -88,7 +89,7 @@ def test_a_feature_that_leaks_the_label_fails_the_check_and_registers_nothing(pi
             f.write_bytes(data)
     [evaluation] = result.get_asset_check_evaluations()
     assert evaluation.check_name == "no_label_leak" and not evaluation.passed
-    assert "ret_5d" in evaluation.metadata["leaking_features"].value[WEEK]
+    assert "ret_5d" in evaluation.metadata["leaking_features"].value[f"{WEEK} return_1d"]
     assert len(reg.versions()) == before
 
 
@@ -105,4 +106,5 @@ def test_each_version_records_its_walk_forward_in_mlflow(pipeline):
     assert {"model/model.ubj", "model/signature.json", "model/input_example.json",
             "explain/feature_importance.png", "cv/walk_forward.csv"} <= files  # fmt: skip
     records = instance.fetch_materializations(AssetKey("trained_model"), limit=50).records
-    assert any("walk_forward" in r.event_log_entry.asset_materialization.metadata for r in records)
+    assert any("walk_forward_return_1d" in r.event_log_entry.asset_materialization.metadata
+               for r in records)  # fmt: skip

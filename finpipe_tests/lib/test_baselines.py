@@ -13,6 +13,7 @@ def _frame(days: pd.DatetimeIndex, seed: int) -> pd.DataFrame:
     frame["date"] = np.repeat(days, 30)
     frame["ticker"] = np.tile([f"T{i}" for i in range(30)], len(days))
     frame["target"] = 0.5 * frame[FEATURE_COLUMNS[0]] + rng.normal(size=n)
+    frame["label"] = frame["target"]
     return frame
 
 

@@ -1,6 +1,7 @@
 import pandas as pd
 
 from finpipe.lib.modeling import ModelParams, TrainingSet
+from finpipe.lib.targets import TARGETS
 from finpipe.lib.walkforward import walk_forward
 from finpipe_tests.lib.test_baselines import _frame
 
@@ -25,3 +26,12 @@ def test_folds_without_enough_history_are_left_out():
     training = TrainingSet(frame, DAYS[0], DAYS[49], DAYS[49])
     folds = walk_forward(training, ModelParams(n_estimators=10), folds=3, fold_days=20)
     assert len(folds) == 1  # only the last block has 20 sessions before it
+
+
+def test_the_purge_covers_the_label_horizon_and_the_embargo_adds_to_it():
+    frame = _frame(DAYS, 5)
+    training = TrainingSet(frame, DAYS[0], DAYS[-1], DAYS[-1], TARGETS["return_5d"])
+    folds = walk_forward(training, ModelParams(n_estimators=20), folds=2, fold_days=20,
+                         purge_days=1, embargo_days=3)  # fmt: skip
+    # A 5-session label purges 5 sessions before each block, the embargo 3 more.
+    assert folds["train_rows"].tolist() == [(60 - 8) * 30, (80 - 8) * 30]

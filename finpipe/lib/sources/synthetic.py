@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from finpipe.errors import SourceError, UnknownTickerError
@@ -56,8 +55,8 @@ class SyntheticSource:
 
 @dataclass(frozen=True)
 class SyntheticNews:
-    """The synthetic market's headlines; it scores no sentiment (NaN), as many vendors.
-    Tickers outside the synthetic market have no news here (an empty answer, as a vendor
+    """The synthetic market's headlines, with a ticker sentiment score and relevance per
+    headline as Alpha Vantage's NEWS_SENTIMENT gives them. Tickers outside the synthetic market have no news here (an empty answer, as a vendor
     gives for a quiet ticker), so real price sources can run beside it offline."""
 
     market: SyntheticMarket
@@ -70,7 +69,7 @@ class SyntheticNews:
         frame = self.market.headlines(since.date(), until.date())
         keep = frame["ticker"].isin(set(tickers)) & frame["published_at"].gt(since)
         frame = with_synthetic_provenance(frame[keep & frame["published_at"].le(until)])
-        return conform(frame.assign(vendor_sentiment=np.nan, relevance=np.nan), NEWS_DTYPES)
+        return conform(frame, NEWS_DTYPES)
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,9 @@ def test_synthetic_news_is_filtered_to_the_half_open_window_in_the_news_contract
     assert frame.dtypes.astype(str).to_dict() == NEWS_DTYPES
     assert len(frame) == (day["published_at"] > since).sum() and frame["published_at"].min() > since
     assert frame["published_at"].max() == until and set(frame["ticker"]) <= set(tickers)
-    assert frame[["vendor_sentiment", "relevance"]].isna().all().all()
+    assert (
+        frame["vendor_sentiment"].between(-1, 1).all() and frame["relevance"].between(0.3, 1).all()
+    )
     assert (frame["fetched_at"] >= frame["published_at"]).all() and frame["story_id"].is_unique
     assert SyntheticNews(market).headlines(["AAPL"], since, until).empty  # not in this market
 
