@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from finpipe.lib.features.rows import accumulate, ffill
+from finpipe.lib.features.rows import ffill
 
 __all__ = ["BLOCK", "BlockSums", "centred_window_sums"]
 
@@ -21,21 +21,33 @@ BLOCK = 64  # rows per block: at least the longest variance window
 
 class BlockSums:
     """Block-restarted cumulative count, Σ(x - a) and Σ(x - a)² of one matrix; any window
-    up to BLOCK rows then costs a few gathers. `counts=False` when the caller counts."""
+    up to BLOCK rows then costs a few slice operations. `counts=False` when the caller
+    counts. The sums are kept as (blocks, BLOCK, N) arrays (the last block padded), so a
+    running sum is BLOCK vector operations and every offset within the blocks a slice."""
 
     def __init__(self, x: np.ndarray, counts: bool = True, block: int = BLOCK) -> None:
         t_len, n = x.shape
-        self.block = block
+        n_blocks = -(-t_len // block)
+        self.t_len, self.block = t_len, block
         valid = ~np.isnan(x)
         first = x[np.where(valid.any(axis=0), valid.argmax(axis=0), 0), np.arange(n)]
         anchor = ffill(x)[np.arange(0, t_len, block)]
         self.anchor = np.nan_to_num(np.where(np.isnan(anchor), first, anchor))
-        z = x - np.repeat(self.anchor, block, axis=0)[:t_len]
-        z[~valid] = 0.0
-        squares = z * z
-        self.sums = [accumulate(np.add, s, out=s, block=block) for s in (z, squares)]
+        z = np.empty((n_blocks * block, n))
+        z[:t_len] = x
+        z[t_len:] = 0.0
+        z3 = z.reshape(n_blocks, block, n)
+        z3 -= self.anchor[:, None, :]
+        z[:t_len][~valid] = 0.0
+        z[t_len:] = 0.0
+        self.sums = [z3, z3 * z3]
         if counts:
-            self.sums.insert(0, accumulate(np.add, valid.astype(np.float64), block=block))
+            ones = np.zeros((n_blocks * block, n))
+            ones[:t_len] = valid
+            self.sums.insert(0, ones.reshape(n_blocks, block, n))
+        for c in self.sums:
+            for j in range(1, block):
+                np.add(c[:, j - 1], c[:, j], out=c[:, j])
 
     def window(self, w: int) -> list[np.ndarray]:
         """[count,] Σ(x - a), Σ(x - a)² over the trailing w rows, a = the anchor of the block
@@ -43,29 +55,26 @@ class BlockSums:
         block = self.block
         if w > block:
             raise ValueError(f"window {w} is longer than the block ({block} rows)")
-        t_len = len(self.sums[0])
-        rows = np.arange(t_len)
-        block_start = rows - rows % block
-        inner = np.maximum(rows - w + 1, block_start)  # first row of the part in this block
-        before = np.flatnonzero(inner > block_start)
-        out = [c.copy() for c in self.sums]
-        for o, c in zip(out, self.sums, strict=True):
-            o[before] -= c[inner[before] - 1]
-        r = np.flatnonzero((rows - w + 1 < block_start) & (block_start > 0))  # straddling windows
-        if len(r):
-            begin, end = r - w + 1, block_start[r] - 1
-            cut = begin > block_start[r] - block
-            part = [c[end] - np.where(cut[:, None], c[np.maximum(begin - 1, 0)], 0.0)
-                    for c in self.sums]  # fmt: skip
-            k = r // block
-            delta = self.anchor[k - 1] - self.anchor[k]
-            count = part[0] if len(part) == 3 else float(w) - (r - block_start[r] + 1)[:, None]
+        out = []
+        for c in self.sums:  # rows at offset j >= w of their block: inside it
+            o = np.empty_like(c)
+            o[:, :w] = c[:, :w]
+            np.subtract(c[:, w:], c[:, :-w], out=o[:, w:])
+            out.append(o)
+        if w > 1 and len(self.anchor) > 1:  # offsets j < w - 1 straddle the previous block
+            # The previous block's rows j - w + 1 .. -1: its last sum minus the one at j - w.
+            part = [c[:-1, block - 1 : block] - c[:-1, block - w : block - 1] for c in self.sums]
+            delta = (self.anchor[:-1] - self.anchor[1:])[:, None, :]
+            if len(part) == 3:
+                count = part[0]
+            else:
+                count = (float(w) - np.arange(1, w))[None, :, None]
             s1, s2 = part[-2], part[-1]
-            out[-1][r] += s2 + 2.0 * delta * s1 + count * delta * delta
-            out[-2][r] += s1 + count * delta
+            out[-1][1:, : w - 1] += s2 + 2.0 * delta * s1 + count * delta * delta
+            out[-2][1:, : w - 1] += s1 + count * delta
             if len(out) == 3:
-                out[0][r] += count
-        return out
+                out[0][1:, : w - 1] += count
+        return [o.reshape(-1, o.shape[-1])[: self.t_len] for o in out]
 
 
 def centred_window_sums(

@@ -41,40 +41,63 @@ def load_panel(prices: pd.DataFrame) -> Panel:
     date_codes, dates = pd.factorize(prices["date"], sort=True)
     ticker_codes, tickers = pd.factorize(prices["ticker"], sort=True)
     shape = (len(dates), len(tickers))
+    cell = date_codes * shape[1] + ticker_codes
+    # Every cell once, in (date, ticker) order: a column reshapes into its matrix.
+    dense = len(cell) == shape[0] * shape[1] and bool((np.diff(cell) == 1).all())
 
-    def wide(column: str, fill: float = np.nan) -> np.ndarray:
+    def wide(column: str, fill: float = np.nan) -> np.ndarray | None:
+        """The column as a fresh (T, N) matrix, `fill` where the frame has no row."""
+        if column not in prices:
+            return None
+        values = prices[column].to_numpy(np.float64, na_value=fill)
+        if dense:
+            return values.reshape(shape).copy()
         out = np.full(shape, fill)
-        if column in prices:
-            out[date_codes, ticker_codes] = prices[column].to_numpy(np.float64, na_value=fill)
+        out.ravel()[cell] = values
         return out
 
     raw_close = wide("close")
     present = ~np.isnan(raw_close)
-    filled = wide("filled", 0.0) > 0 if "filled" in prices else np.zeros(shape, bool)
+    absent = ~present
+    filled = wide("filled", 0.0)
+    no_move = absent if filled is None else absent | (filled > 0)
     split, dividend = wide("split_coefficient", 1.0), wide("dividend_amount", 0.0)
-    split[~present], dividend[~present] = 1.0, 0.0
-    split, dividend = np.nan_to_num(split, nan=1.0), np.nan_to_num(dividend)
+    split = np.ones(shape) if split is None else split
+    split[absent] = 1.0
+    np.nan_to_num(split, copy=False, nan=1.0)
 
     close = ffill(raw_close)
-    prev = np.vstack([np.full((1, shape[1]), np.nan), close[:-1]])
+    ret = raw_close.copy()
+    if dividend is not None:
+        dividend[absent] = 0.0
+        ret += np.nan_to_num(dividend, copy=False)
+    ret *= split
     with np.errstate(invalid="ignore", divide="ignore"):
-        ret = (raw_close + dividend) * split / prev - 1.0
-    ret[~present | filled] = np.nan
+        ret[1:] /= close[:-1]
+    ret[0] = np.nan
+    ret -= 1.0
+    ret[no_move] = np.nan
     started = accumulate(np.logical_or, present)
-    growth = np.where(started & ~np.isnan(ret), 1.0 + ret, 1.0)
+    growth = ret + 1.0  # ret is NaN before a ticker's first row: no growth there
+    growth[np.isnan(ret)] = 1.0
     first = np.where(present.any(axis=0), present.argmax(axis=0), 0)
-    anchor = raw_close[first, np.arange(shape[1])]
-    index = np.where(started, anchor * accumulate(np.multiply, growth, out=growth), np.nan)
+    index = accumulate(np.multiply, growth, out=growth)
+    index *= raw_close[first, np.arange(shape[1])]
+    index[~started] = np.nan
 
     factor = index / close
-    high = np.where(present, wide("high") * factor, index)
-    low = np.where(present, wide("low") * factor, index)
-    range_hl = (wide("high") - wide("low")) / raw_close
-    volume = wide("volume")
-    volume[~present | filled] = np.nan
+    high, low = wide("high"), wide("low")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        range_hl = high - low
+        range_hl /= raw_close
+    for bar in (high, low):
+        bar *= factor
+        np.copyto(bar, index, where=absent)
+    log_volume = wide("volume")
+    log_volume[no_move] = np.nan
+    np.maximum(log_volume, 1.0, out=log_volume)
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_volume = np.log(np.maximum(volume, 1.0)) - np.log(
-            accumulate(np.multiply, split, out=split)
-        )
+        np.log(log_volume, out=log_volume)
+        log_volume -= np.log(accumulate(np.multiply, split, out=split), out=split)
     return Panel(pd.DatetimeIndex(dates), np.asarray(tickers, dtype=object), present, ret,
                  index, high, low, range_hl, log_volume)  # fmt: skip

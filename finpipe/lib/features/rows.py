@@ -13,25 +13,23 @@ import numpy as np
 __all__ = ["accumulate", "ffill", "first_order_filter"]
 
 
-def accumulate(
-    ufunc: np.ufunc, x: np.ndarray, out: np.ndarray | None = None, block: int | None = None
-) -> np.ndarray:
-    """`ufunc.accumulate(x, axis=0)`, restarting every `block` rows if given; `out` may be x."""
+def accumulate(ufunc: np.ufunc, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """`ufunc.accumulate(x, axis=0)`; `out` may be x."""
     out = np.empty_like(x) if out is None else out
-    step = len(x) if block is None else block
-    for i in range(len(x)):
-        if i % step == 0:
-            out[i] = x[i]
-        else:
-            ufunc(out[i - 1], x[i], out=out[i])
+    if len(x):
+        out[0] = x[0]
+    for i in range(1, len(x)):
+        ufunc(out[i - 1], x[i], out=out[i])
     return out
 
 
 def ffill(x: np.ndarray) -> np.ndarray:
     """Forward-fill NaN down each column."""
-    rows = np.where(np.isnan(x), 0, np.arange(len(x))[:, None])
-    accumulate(np.maximum, rows, out=rows)
-    return x[rows, np.arange(x.shape[1])]
+    out = x.copy()
+    missing = np.isnan(x)
+    for i in range(1, len(out)):
+        np.copyto(out[i], out[i - 1], where=missing[i])
+    return out
 
 
 def first_order_filter(u: np.ndarray, alpha: float) -> np.ndarray:
