@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from finpipe.lib.calendar import _CAL_END, _CAL_START, trading_sessions
 from finpipe.lib.cleaning_fill import fill_gaps, missing_table, with_fills
 from finpipe.lib.cleaning_panel import Panel, new_grid
 from finpipe.lib.cleaning_rows import PRICE_COLUMNS, coerce_types, reject, schema_failures
 from finpipe.lib.cleaning_rules import OutlierRule, outliers, stale_rows, total_returns
-from finpipe.lib.schemas import RawPrices
+from finpipe.lib.schemas import TEXT, RawPrices
 
 __all__ = ["CLEAN_COLUMNS", "CleaningResult", "CleaningRules", "clean_prices"]
 
@@ -160,15 +162,17 @@ def _time_rules(
     reason = [f"open, high, low and close unchanged without volume for {n} sessions in a row"
               for n in runs[stale]]  # fmt: skip
     rejected = [reject(typed.iloc[valid[stale]], "stale", np.array(reason, dtype=object))]
-    valid, grid = valid[~stale], grid.subset(~stale)
-    values = {c: values[c][~stale] for c in ("close", "volume", "dividend_amount")}
+    if stale.any():
+        valid, grid = valid[~stale], grid.subset(~stale)
+        values = {c: values[c][~stale] for c in ("close", "volume", "dividend_amount")}
 
     close, present = grid.wide(values["close"]), grid.mask()
     dividend = grid.wide(values["dividend_amount"], fill=0.0)
     found = outliers(close, dividend, cum_split, grid.wide(values["volume"]), present,
                      rules.outlier)  # fmt: skip
     bad = grid.long(found.flagged)
-    numbers = [grid.long(m)[bad] for m in (found.ret, found.z, found.volume_z)]
+    cells = grid.row[bad], grid.col[bad]
+    numbers = [m[cells] for m in (found.ret, found.z, found.volume_z)]
     reason = [
         f"total return {r:+.1%} is {z:+.1f} robust z from the ticker's last "
         f"{rules.outlier.window} sessions on ordinary volume (volume z {v:+.1f}): "
@@ -176,7 +180,8 @@ def _time_rules(
         for r, z, v in zip(*numbers, strict=True)
     ]
     rejected.append(reject(typed.iloc[valid[bad]], "outlier", np.array(reason, dtype=object)))
-    valid, grid = valid[~bad], grid.subset(~bad)
+    if bad.any():
+        valid, grid = valid[~bad], grid.subset(~bad)
     # The returns of the kept cells, against kept closes only.
     ret = found.ret if found.settled else total_returns(close, dividend, cum_split, grid.mask())
     return valid, grid, grid.long(ret), rejected
@@ -198,6 +203,9 @@ def _sessions(
 
 def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
     """Position of each value in `index` (-1 if absent), looked up once per distinct value."""
+    if values.dtype == TEXT:  # Arrow looks the strings up without a Python object each
+        found = pc.index_in(pa.array(values.array), value_set=pa.array(index, pa.large_string()))
+        return found.fill_null(-1).to_numpy().astype("int64")
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     found = np.append(index.get_indexer(np.asarray(uniques, dtype=object)), -1)
     return found[codes]  # a missing value's code, -1, takes the appended -1

@@ -124,8 +124,13 @@ def with_fills(
         "low": price, "close": price, "volume": 0.0, "dividend_amount": 0.0,
         "split_coefficient": fill.split[at],
     }  # fmt: skip
-    columns = {}
+    # Tickers from the grid's 500-odd names: a take from a few names instead of from every
+    # row, in the typed column's dtype (the grid's ticker of a row is the row's ticker).
+    names = pd.array(np.asarray(grid.tickers, dtype=object), dtype=typed["ticker"].dtype)
+    columns = {"ticker": names.take(np.concatenate([grid.col, fill.cols])[order])}
     for column in PRICE_COLUMNS:
+        if column in columns:
+            continue
         values = typed[column].array.take(source)
         if column in replaced and is_fill.any():
             values = np.asarray(values).copy()
