@@ -69,18 +69,25 @@ def xs_rank(x: np.ndarray) -> np.ndarray:
 
 
 def rolling_beta(
-    y: np.ndarray, x: np.ndarray, w: int, groups: np.ndarray | None = None
-) -> np.ndarray:
+    y: np.ndarray, x: np.ndarray, w: int, groups: np.ndarray | None = None,
+    sum_y: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
     """Slope of y on x over the trailing w rows (TA-Lib BETA(x, y) on the returns):
     cov(x, y) / var(x), NaN until w values of y exist.
 
     y (T, N) is gap-free after each column's start; x is gap-free, (T, 1) for one
-    series or (T, G) with `groups` giving each column of y its series."""
+    series or (T, G) with `groups` giving each column of y its series. `sum_y`: y's
+    trailing w-row sums, if the caller has them."""
     xy = x if groups is None else x[:, groups]
-    sxy, sy = rolling_sum(y * xy, w), rolling_sum(y, w)
+    sxy = rolling_sum(y * xy, w)
+    sy = rolling_sum(y, w) if sum_y is None else sum_y
     sx, sxx = rolling_sum(x, w), rolling_sum(x * x, w)
+    den = w * sxx - sx * sx  # per series: (T, 1) or (T, G)
     if groups is not None:
-        sx, sxx = sx[:, groups], sxx[:, groups]
+        sx, den = sx[:, groups], den[:, groups]
     with np.errstate(invalid="ignore", divide="ignore"):
-        den = w * sxx - sx * sx
-        return np.where(np.abs(den) > 1e-300, (w * sxy - sx * sy) / den, np.nan)
+        sxy *= w
+        sxy -= sx * sy
+        sxy /= den
+    np.copyto(sxy, np.nan, where=~(np.abs(den) > 1e-300))
+    return sxy

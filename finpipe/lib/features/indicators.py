@@ -194,13 +194,14 @@ def _smooth(
     seed_row = start + offset
     sma = rolling_mean(x, n) if sma is None else sma
     rows = np.arange(t_len)[:, None]
-    u = np.nan_to_num(x)
     before = rows <= seed_row
-    u[before] = 0.0
+    u = np.where(before, 0.0, x)
+    if not np.isfinite(u).all():
+        np.nan_to_num(u, copy=False)
     cols = np.flatnonzero(seed_row < t_len)
     # The filter starts from zero: an impulse of seed/alpha on the seed row sets y to the seed.
     u[seed_row[cols], cols] = sma[seed_row[cols], cols] / alpha
-    y = first_order_filter(u, alpha)
+    y = first_order_filter(u, alpha, out=u)
     y[before] = np.nan
     y[seed_row[cols], cols] = sma[seed_row[cols], cols] * 1.0
     lag = t_len if window is None else window - 1 - offset
@@ -230,18 +231,23 @@ def wilder(x: np.ndarray, n: int, window: int | None = None) -> np.ndarray:
 
 def rsi(close: np.ndarray, n: int = 14, window: int | None = None) -> np.ndarray:
     """TA-Lib RSI(n) in [0, 100]; 0 when the price has not moved for the whole smoothing."""
-    diff = close - shift(close, 1)
+    diff = np.full_like(close, np.nan)
+    np.subtract(close[1:], close[:-1], out=diff[1:])
     window = None if window is None else window - 1  # a window of W closes holds W-1 moves
-    gain = wilder(np.where(diff > 0, diff, np.where(np.isnan(diff), np.nan, 0.0)), n, window)
-    loss = wilder(np.where(diff < 0, -diff, np.where(np.isnan(diff), np.nan, 0.0)), n, window)
-    total = gain + loss
+    gain = wilder(np.maximum(diff, 0.0), n, window)  # NaN stays NaN
+    np.negative(diff, out=diff)
+    loss = wilder(np.maximum(diff, 0.0, out=diff), n, window)
+    loss += gain  # the total
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(np.abs(total) < 1e-14, 0.0, 100.0 * gain / total)
+        gain *= 100.0
+        gain /= loss
+    gain[np.abs(loss) < 1e-14] = 0.0
+    return gain
 
 
 def macd(
     close: np.ndarray, fast: int = 12, slow: int = 26, signal_n: int = 9,
-    window: int | None = None,
+    window: int | None = None, stats: Rolling | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """TA-Lib MACD: line, signal, histogram, all starting at row slow + signal_n - 2.
 
@@ -249,18 +255,19 @@ def macd(
     `fast` values ending there), as TA-Lib does; the signal is the EMA of the line. With
     `window`, all three are TA-Lib's values over the last W rows: the line, and the signal
     computed from that restarted line, are the full recursions minus closed-form decayed
-    seed gaps (everything here is linear in the seeds)."""
-    sma_fast, sma_slow = rolling_mean(close, fast), rolling_mean(close, slow)
+    seed gaps (everything here is linear in the seeds). `stats`: the close's `Rolling`."""
+    stats = Rolling(close) if stats is None else stats
+    sma_fast, sma_slow = stats.mean(fast), stats.mean(slow)
     fast_ema = ema(close, fast, offset=slow - 1, sma=sma_fast)
     slow_ema = ema(close, slow, offset=slow - 1, sma=sma_slow)
     line = fast_ema - slow_ema
-    sig = ema(line, signal_n)
-    lag = len(close) if window is None else window - slow  # last row - seed row of the EMAs
-    if lag < len(close):
+    sma_sig = rolling_mean(line, signal_n)
+    sig = ema(line, signal_n, sma=sma_sig)
+    t_len = len(close)
+    lag = t_len if window is None else window - slow  # last row - seed row of the EMAs
+    if lag < t_len:
         k = 2.0 / (signal_n + 1)
         c, m = 1.0 - k, signal_n - 1
-        gap_fast = shift(fast_ema - sma_fast, lag)
-        gap_slow = shift(slow_ema - sma_slow, lag)
 
         def carried(cx: float) -> float:
             """How a seed gap decaying by cx per row reaches the restarted signal."""
@@ -268,17 +275,21 @@ def macd(
             return float((k * c ** (lag - steps) * cx**steps).sum()
                          + c ** (lag - m) * np.mean(cx ** np.arange(m + 1)))  # fmt: skip
 
+        # Only rows from `lag` on can be restarted (a ticker's first `window` rows are not).
+        gap_fast = np.subtract(fast_ema, sma_fast, out=fast_ema)[: t_len - lag]
+        gap_slow = np.subtract(slow_ema, sma_slow, out=slow_ema)[: t_len - lag]
+        back = slice(m, t_len - lag + m)  # `lag - m` rows before each restarted row
         cf, cs = 1.0 - 2.0 / (fast + 1), 1.0 - 2.0 / (slow + 1)
-        restarted_sig = sig - c ** (lag - m) * (
-            shift(sig, lag - m) - shift(rolling_mean(line, signal_n), lag - m)
-        )
+        restarted_sig = sig[back] - sma_sig[back]
+        restarted_sig *= c ** (lag - m)
+        np.subtract(sig[lag:], restarted_sig, out=restarted_sig)
         restarted_sig += carried(cs) * gap_slow - carried(cf) * gap_fast
-        restarted_line = line - cf**lag * gap_fast + cs**lag * gap_slow
-        rows = np.arange(len(close))[:, None]
+        restarted_line = line[lag:] - cf**lag * gap_fast + cs**lag * gap_slow
+        rows = np.arange(lag, t_len)[:, None]
         late = rows >= first_valid(close) + window
-        line = np.where(late, restarted_line, line)
-        sig = np.where(late, restarted_sig, sig)
-    line = np.where(np.isnan(sig), np.nan, line)
+        np.copyto(line[lag:], restarted_line, where=late)
+        np.copyto(sig[lag:], restarted_sig, where=late)
+    line[np.isnan(sig)] = np.nan
     return line, sig, line - sig
 
 
@@ -288,15 +299,26 @@ def bollinger_pctb(
     """%B of TA-Lib BBANDS(n, k, k, SMA): where the close sits between the bands (0..1)."""
     stats = Rolling(close) if stats is None else stats
     mid, sd = stats.mean(n), stats.std(n, ddof=0)
-    lower, upper = mid - k * sd, mid + k * sd
+    sd *= k
+    lower = mid - sd
+    mid += sd  # the upper band
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(upper > lower, (close - lower) / (upper - lower), np.nan)
+        pctb = close - lower
+        mid -= lower  # the band's width
+        pctb /= mid
+    pctb[~(mid > 0)] = np.nan
+    return pctb
 
 
 def true_range(high: np.ndarray, low: np.ndarray, close: np.ndarray) -> np.ndarray:
     """TA-Lib TRANGE: the largest of high-low and the gaps to yesterday's close."""
-    prev = shift(close, 1)
-    return np.maximum(high - low, np.maximum(np.abs(prev - high), np.abs(prev - low)))
+    out = high - low
+    prev = close[:-1]
+    up, down = np.subtract(prev, high[1:]), np.subtract(prev, low[1:])
+    np.maximum(np.abs(up, out=up), np.abs(down, out=down), out=up)
+    np.maximum(out[1:], up, out=out[1:])
+    out[0] = np.nan  # no yesterday
+    return out
 
 
 def atr(

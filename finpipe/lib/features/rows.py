@@ -32,10 +32,11 @@ def ffill(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def first_order_filter(u: np.ndarray, alpha: float) -> np.ndarray:
+def first_order_filter(u: np.ndarray, alpha: float, out: np.ndarray | None = None) -> np.ndarray:
     """y[t] = alpha·u[t] + (1 - alpha)·y[t-1] from y[-1] = 0, down each column: what
-    `scipy.signal.lfilter([alpha], [1, alpha - 1], u, axis=0)` computes, bit for bit."""
-    y = np.multiply(u, alpha)
+    `scipy.signal.lfilter([alpha], [1, alpha - 1], u, axis=0)` computes, bit for bit.
+    `out` may be u."""
+    y = np.multiply(u, alpha, out=out)
     decay = 1.0 - alpha
     for i in range(1, len(y)):
         y[i] += decay * y[i - 1]

@@ -66,7 +66,7 @@ def technical_features(p: Panel, sectors: np.ndarray) -> Iterator[tuple[str, np.
             sma = prices.mean(n)
             yield f"ema_ratio_{n}", _ratio(close, ind.ema(close, n, window=window, sma=sma))
             yield f"sma_ratio_{n}", _ratio(close, sma)
-        line, signal, hist = ind.macd(close, window=window)
+        line, signal, hist = ind.macd(close, window=window, stats=prices)
         for name, value in (("macd_line", line), ("macd_signal", signal), ("macd_hist", hist)):
             value /= close
             yield name, value
@@ -92,9 +92,10 @@ def technical_features(p: Panel, sectors: np.ndarray) -> Iterator[tuple[str, np.
         yield "dist_52w_low", _ratio(close, ind.rolling_min(p.low, YEAR))
         traded_ret = _on_traded(p, p.ret)
         market = np.nan_to_num(xs_mean(traded_ret))
-        yield f"beta_mkt_{BETA_WINDOW}", rolling_beta(daily, market, BETA_WINDOW)
+        sum_y = returns.sum(BETA_WINDOW)
+        yield f"beta_mkt_{BETA_WINDOW}", rolling_beta(daily, market, BETA_WINDOW, sum_y=sum_y)
         sector = np.nan_to_num(group_mean(traded_ret, sectors, spread=False))
-        yield f"beta_sector_{BETA_WINDOW}", rolling_beta(daily, sector, BETA_WINDOW, sectors)
+        yield f"beta_sector_{BETA_WINDOW}", rolling_beta(daily, sector, BETA_WINDOW, sectors, sum_y)
         for name in RANKED:
             yield f"xs_rank_{name}", xs_rank(_on_traded(p, ranked[name]))
         for name in Z_SCORED:
