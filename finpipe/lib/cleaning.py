@@ -119,10 +119,12 @@ def clean_prices(
     closed = ok & (row < 0)
     rejected.append(reject(typed[closed], "closed_day", "date is not an XNYS trading session"))
     ok &= ~closed
-    key = row.astype("int64") * len(tickers) + col
-    # Duplicates among valid rows only: an invalid first copy must not cost the day.
+    # Duplicates among valid rows only: an invalid first copy must not cost the day. Rows
+    # by ticker then date, as sources deliver them, have none when their keys increase.
+    key = (col.astype("int64") * len(sessions) + row)[ok]
     dup = np.zeros(len(typed), dtype=bool)
-    dup[ok] = pd.Series(key[ok]).duplicated(keep="first").to_numpy()
+    if not np.all(key[1:] > key[:-1]):
+        dup[ok] = pd.Series(key).duplicated(keep="first").to_numpy()
     reason = "duplicate (ticker, date): first valid row kept"
     rejected.append(reject(typed[dup], "duplicate", reason))
     ok &= ~dup

@@ -111,7 +111,8 @@ def _trailing_moments(
     def unpad(values: pd.Series) -> np.ndarray:
         return values.to_numpy().reshape(padded.shape, order="F")[window:]
 
-    return unpad(trailing.mean()), unpad(trailing.std(ddof=0))
+    variance = unpad(trailing.var(ddof=0))
+    return unpad(trailing.mean()), np.sqrt(np.maximum(variance, 0.0))  # as pandas' std does
 
 
 def _trailing_windows(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray, window: int):
