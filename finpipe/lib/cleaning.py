@@ -221,7 +221,10 @@ def _split_matrix(
     coef = typed["split_coefficient"].to_numpy(dtype="float64")
     usable = (row >= 0) & (col >= 0) & np.isfinite(coef) & (coef > 0)
     split = new_grid(shape, 1.0, "float64")
-    for rows in (usable & ~ok, usable & ok):  # valid rows last: they win
+    quarantined, valid = usable & ~ok, usable & ok
+    if np.all(coef[quarantined] == 1.0):  # the grid stays all ones: valid 1s change nothing
+        valid &= coef != 1.0
+    for rows in (quarantined, valid):  # valid rows last: they win
         split[row[rows], col[rows]] = coef[rows]
     return split
 

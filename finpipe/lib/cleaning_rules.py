@@ -34,12 +34,17 @@ def stale_rows(prices: Mapping[str, np.ndarray], panel: Panel) -> np.ndarray:
     """
     previous = panel.previous_rows()
     same = previous >= 0
+    # Rows by ticker then session (as sources deliver them): the previous row is the row
+    # before, so comparisons need no gather and runs are runs along the array.
+    sequential = np.all(~same | (previous == np.arange(len(previous)) - 1))
     for column in ("open", "high", "low", "close"):
         values = prices[column]
-        same &= values[previous] == values
+        if sequential:
+            same[1:] &= values[:-1] == values[1:]
+        else:
+            same &= values[previous] == values
     repeat = same & ~(prices["volume"] > 0)  # zero or NaN
-    if np.all((previous < 0) | (previous == np.arange(len(previous)) - 1)):
-        # Each ticker's rows follow each other in session order: runs are runs of the array.
+    if sequential:
         count = np.cumsum(repeat)
         return np.where(repeat, count - np.maximum.accumulate(np.where(repeat, 0, count)), 0)
     # Run length of repeats per ticker: repeats so far minus repeats at the last non-repeat.
