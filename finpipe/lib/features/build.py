@@ -1,9 +1,9 @@
 """The feature table: every registered feature for every ticker and day in a range.
 
 Features of day d use only rows dated d or earlier (each indicator looks back, none
-forward), so a day's features do not change when later data arrive. The matrices are
-gathered into one preallocated float block as they are computed, so memory stays at
-about the output plus a few (T, N) matrices.
+forward), so a day's features do not change when later data arrive. The (T, N) matrices
+become the output's columns as they are computed (views when the output spans most of
+their rows), so memory stays at about the output plus a few matrices.
 """
 
 from __future__ import annotations
@@ -52,12 +52,18 @@ def build_features(
         return empty_features()
     rows = np.arange(emitted.size) if flat is None else flat
     day, ticker = np.divmod(rows, emitted.shape[1])
-    values = np.empty((len(FEATURE_COLUMNS), n_rows))
-    position = {name: i for i, name in enumerate(FEATURE_COLUMNS)}
+    columns: dict[str, np.ndarray] = {}
+    # When the emitted days are most of the matrices' rows (a backfill), the (date, ticker)-
+    # ordered matrices themselves become the columns: no copy into one large fresh block.
+    share = flat is None and 2 * (hi - lo) >= len(p.dates)
 
     def put(name: str, matrix: np.ndarray) -> None:
-        block = np.ascontiguousarray(matrix[lo:hi]).ravel()
-        values[position[name]] = block if flat is None else block[flat]
+        block = matrix[lo:hi].reshape(-1)  # a view of a C-ordered matrix
+        if flat is not None:
+            block = block[flat]
+        elif not share:
+            block = block.copy()  # not a view that keeps the lookback rows alive
+        columns[name] = block.astype(np.float64, copy=False)
 
     sectors = universe.set_index("ticker")["sector"].reindex(p.tickers)
     sector_codes = pd.factorize(sectors, use_na_sentinel=False)[0]
@@ -66,23 +72,16 @@ def build_features(
     for name, matrix in news_features(sentiment, p).items():
         put(name, matrix)
     per_day = {**macro_features(macro, p.dates), **calendar_features(p.dates)}
-    per_ticker = {c: (sectors.to_numpy() == label).astype(float)
-                  for label, c in zip(SECTORS, SECTOR_COLUMNS, strict=True)}  # fmt: skip
+    n_tickers = len(p.tickers)
     for name, series in per_day.items():
-        if flat is None:  # every (day, ticker) is a row: broadcast instead of gathering
-            values[position[name]].reshape(emitted.shape)[:] = series[lo:hi, None]
-        else:
-            values[position[name]] = series[lo:hi][day]
-    for name, series in per_ticker.items():
-        if flat is None:
-            values[position[name]].reshape(emitted.shape)[:] = series[None, :]
-        else:
-            values[position[name]] = series[ticker]
+        days = series[lo:hi].astype(np.float64, copy=False)
+        columns[name] = np.repeat(days, n_tickers) if flat is None else days[day]
+    for label, name in zip(SECTORS, SECTOR_COLUMNS, strict=True):
+        member = (sectors.to_numpy() == label).astype(np.float64)
+        columns[name] = np.tile(member, hi - lo) if flat is None else member[ticker]
 
-    frame = pd.DataFrame(values.T, columns=FEATURE_COLUMNS, copy=False)
-    frame.insert(0, "date", p.dates[lo:hi][day])
-    frame.insert(1, "ticker", p.tickers[ticker])
-    return frame
+    frame = {"date": p.dates[lo:hi][day], "ticker": p.tickers[ticker]}
+    return pd.DataFrame(frame | {name: columns[name] for name in FEATURE_COLUMNS}, copy=False)
 
 
 def next_session_returns(features: pd.DataFrame) -> pd.DataFrame:
