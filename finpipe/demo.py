@@ -44,7 +44,8 @@ ASSETS = ["universe", "raw_prices", "raw_news", "macro_indicators", "cleaned_pri
 # Everything a day needs before a model can use it, in one run per range.
 PREPARE = ["raw_prices", "raw_news", "macro_indicators", "cleaned_prices", "news_sentiment",
            "features"]  # fmt: skip
-_QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Errors only: a range's first days warn for each lookback partition before it (expected).
+_QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 RECENT_WEEKS = 4  # weeks of 5-day and direction models (each target trains as long as 1-day)
 
 

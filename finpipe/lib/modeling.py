@@ -27,13 +27,17 @@ __all__ = [
 ]
 
 
+MIN_EVAL_DAYS = 10  # sessions early stopping needs to score trees on
+
+
 @dataclass(frozen=True)
 class ModelParams:
     """XGBoost hyper-parameters; seeded so the same data gives the same model.
 
     `n_estimators` is a ceiling: the number of trees is chosen by early stopping on the
-    last `early_stopping_days` sessions of the training rows (after a purge of the label's
-    horizon), then the model is refitted on all rows with that many trees."""
+    last `early_stopping_days` sessions of the training rows (at most a quarter of them,
+    after a purge of the label's horizon), then the model is refitted on all rows with that
+    many trees."""
 
     n_estimators: int = 1000
     max_depth: int = 3
@@ -106,12 +110,12 @@ def train(training: TrainingSet, params: ModelParams) -> xgb.XGBRegressor:
     """Fit gradient-boosted trees on the label: early stopping picks the number of trees
     on the last sessions, then a refit on every row uses that many."""
     frame, objective = training.frame, training.target.objective
+    dates = np.sort(frame["date"].unique())
+    # A short window scores on its last quarter; under 10 sessions scores say nothing.
+    eval_days = min(params.early_stopping_days, len(dates) // 4)
     trees = params.n_estimators
-    if params.early_stopping_rounds and training.frame["date"].nunique() > 3 * (
-        params.early_stopping_days + training.target.horizon
-    ):
-        dates = np.sort(frame["date"].unique())
-        first_eval = pd.Timestamp(dates[-params.early_stopping_days])
+    if params.early_stopping_rounds and eval_days >= MIN_EVAL_DAYS:
+        first_eval = pd.Timestamp(dates[-eval_days])
         fit = training.before(first_eval, gap=training.target.horizon).frame
         held = frame[frame["date"] >= first_eval]
         probe = _booster(params, objective, params.n_estimators,
