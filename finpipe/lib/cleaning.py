@@ -115,15 +115,16 @@ def clean_prices(
     ok &= ~future
     sessions = _sessions(dates[ok & ~np.isnat(dates)], begin, end)
     row = sessions.get_indexer(dates)
-    col = _positions(typed["ticker"], tickers)
     closed = ok & (row < 0)
     rejected.append(reject(typed[closed], "closed_day", "date is not an XNYS trading session"))
     ok &= ~closed
-    # Duplicates among valid rows only: an invalid first copy must not cost the day. Rows
-    # by ticker then date, as sources deliver them, have none when their keys increase.
+    # Duplicates among valid rows only: an invalid first copy must not cost the day. With
+    # rows by ticker then date, as sources deliver them, copies follow their first row.
     key = (col.astype("int64") * len(sessions) + row)[ok]
     dup = np.zeros(len(typed), dtype=bool)
-    if not np.all(key[1:] > key[:-1]):
+    if np.all(key[1:] >= key[:-1]):
+        dup[ok] = np.concatenate([[False], key[1:] == key[:-1]])[: len(key)]
+    else:
         dup[ok] = pd.Series(key).duplicated(keep="first").to_numpy()
     reason = "duplicate (ticker, date): first valid row kept"
     rejected.append(reject(typed[dup], "duplicate", reason))
