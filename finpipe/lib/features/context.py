@@ -27,8 +27,11 @@ def news_features(sentiment: pd.DataFrame, p: Panel) -> dict[str, np.ndarray]:
     shape = p.close.shape
     count, tone_sum = np.zeros(shape), np.zeros(shape)
     if len(sentiment):
-        row = p.dates.searchsorted(pd.DatetimeIndex(sentiment["date"]), side="left")
-        col = pd.Index(p.tickers).get_indexer(sentiment["ticker"])
+        # Looked up once per distinct day and ticker, not per row.
+        day_codes, days = pd.factorize(sentiment["date"], use_na_sentinel=False)
+        row = p.dates.searchsorted(pd.DatetimeIndex(days), side="left")[day_codes]
+        ticker_codes, names = pd.factorize(sentiment["ticker"], use_na_sentinel=False)
+        col = pd.Index(p.tickers).get_indexer(names)[ticker_codes]
         keep = (row < shape[0]) & (col >= 0)
         flat = row[keep] * shape[1] + col[keep]
         n = sentiment["headlines"].to_numpy(np.float64)[keep]
@@ -36,14 +39,17 @@ def news_features(sentiment: pd.DataFrame, p: Panel) -> dict[str, np.ndarray]:
         count = np.bincount(flat, weights=n, minlength=count.size).reshape(shape)
         tone_sum = np.bincount(flat, weights=tone * n, minlength=count.size).reshape(shape)
     with np.errstate(invalid="ignore", divide="ignore"):
-        tone = np.where(count > 0, tone_sum / count, 0.0)
+        tone = np.divide(tone_sum, count, out=tone_sum)
+    tone[~(count > 0)] = 0.0
     traded = np.where(p.present, tone, np.nan)
-    previous = ind.rolling_mean(ind.shift(tone, 1), TONE_WINDOW)
+    traded -= xs_mean(traded)
+    surprise = ind.rolling_mean(ind.shift(tone, 1), TONE_WINDOW)
+    np.subtract(tone, surprise, out=surprise)
     return {
         "news_tone": tone,
-        "news_tone_xs": traded - xs_mean(traded),
+        "news_tone_xs": traded,
         "news_count": count,
-        f"news_tone_surprise_{TONE_WINDOW}": tone - previous,
+        f"news_tone_surprise_{TONE_WINDOW}": surprise,
     }
 
 

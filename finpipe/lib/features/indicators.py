@@ -17,7 +17,6 @@ run happened to load data (see docs/features.md).
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from finpipe.lib.features.moments import BlockSums
 from finpipe.lib.features.rows import accumulate, first_order_filter
@@ -94,9 +93,11 @@ class Rolling:
         missing = np.isnan(x)
         self.start = np.where(missing.all(axis=0), len(x), missing.argmin(axis=0))
         self.anchor = np.nan_to_num(x[np.minimum(self.start, len(x) - 1), np.arange(x.shape[1])])
-        self._values = x - self.anchor
-        self._values[missing] = 0.0
-        self._sum = _cumulative(self._values)
+        self._sum = np.empty((len(x) + 1, x.shape[1]))  # with a leading row of zeros
+        self._sum[0] = 0.0
+        np.subtract(x, self.anchor, out=self._sum[1:])
+        self._sum[1:][missing] = 0.0
+        accumulate(np.add, self._sum[1:], out=self._sum[1:])
         self._x = x
         self._blocks: BlockSums | None = None
         gap_free = (missing.sum(axis=0) == self.start).all()
@@ -107,7 +108,7 @@ class Rolling:
         mask of windows with fewer than `min_periods` values."""
         need = min_periods or w
         if self._count is None:  # gap-free after the start: count by row number
-            rows = np.arange(len(self._values))[:, None]
+            rows = np.arange(len(self._x))[:, None]
             if need >= w:
                 return w, rows < self.start + (w - 1)
             count = np.clip(rows - self.start + 1, 0, w).astype(np.float64)
@@ -167,20 +168,38 @@ def rolling_std(x: np.ndarray, w: int, ddof: int = 1, min_periods: int | None = 
     return Rolling(x).std(w, ddof, min_periods)
 
 
-def _rolling_extreme(x: np.ndarray, w: int, fn, fill: float) -> np.ndarray:
-    out = fn(np.where(np.isnan(x), fill, x), w, axis=0, origin=(w - 1) // 2, mode="nearest")
-    rows = np.arange(len(x))[:, None]
-    return np.where(rows >= first_valid(x) + w - 1, out, np.nan)
+def _rolling_extreme(x: np.ndarray, w: int, ufunc: np.ufunc, fill: float) -> np.ndarray:
+    """Trailing w-row maximum or minimum (van Herk / Gil-Werman): within blocks of w rows,
+    running extremes forwards and backwards; a window is the backward one at its first row
+    joined with the forward one at its last. Each step is one operation on a row of every
+    block at once."""
+    t_len, n = x.shape
+    out = np.full((t_len, n), np.nan)
+    if t_len < w:
+        return out
+    n_blocks = -(-t_len // w)
+    forward = np.full((n_blocks * w, n), fill)
+    np.copyto(forward[:t_len], x)
+    forward[:t_len][np.isnan(x)] = fill
+    backward = forward.copy()
+    fwd, bwd = forward.reshape(n_blocks, w, n), backward.reshape(n_blocks, w, n)
+    for j in range(1, w):
+        ufunc(fwd[:, j - 1], fwd[:, j], out=fwd[:, j])
+        ufunc(bwd[:, w - j], bwd[:, w - j - 1], out=bwd[:, w - j - 1])
+    ufunc(backward[: t_len - w + 1], forward[w - 1 : t_len], out=out[w - 1 :])
+    rows = np.arange(t_len)[:, None]
+    out[rows < first_valid(x) + w - 1] = np.nan
+    return out
 
 
 def rolling_max(x: np.ndarray, w: int) -> np.ndarray:
     """Trailing w-row maximum (TA-Lib MAX), NaN until w values exist."""
-    return _rolling_extreme(x, w, ndimage.maximum_filter1d, -np.inf)
+    return _rolling_extreme(x, w, np.maximum, -np.inf)
 
 
 def rolling_min(x: np.ndarray, w: int) -> np.ndarray:
     """Trailing w-row minimum (TA-Lib MIN), NaN until w values exist."""
-    return _rolling_extreme(x, w, ndimage.minimum_filter1d, np.inf)
+    return _rolling_extreme(x, w, np.minimum, np.inf)
 
 
 def _smooth(

@@ -57,7 +57,8 @@ def technical_features(p: Panel, sectors: np.ndarray) -> Iterator[tuple[str, np.
             ret = p.ret if h == 1 else ind.change(close, h)
             traded = _on_traded(p, ret)
             yield f"ret_{h}d", ret
-            yield f"ret_{h}d_sector_rel", traded - group_mean(traded, sectors)
+            relative = group_mean(traded, sectors)
+            yield f"ret_{h}d_sector_rel", np.subtract(traded, relative, out=relative)
             if h == 1:
                 yield "ret_1d_xs", traded - xs_mean(traded)
             ranked[f"ret_{h}d"] = traded
@@ -86,7 +87,10 @@ def technical_features(p: Panel, sectors: np.ndarray) -> Iterator[tuple[str, np.
         for n in VOLUME_WINDOWS:
             mean = volumes.mean(n, min_periods=n // 2)
             sd = volumes.std(n, ddof=1, min_periods=n // 2)
-            ranked[f"volume_z_{n}"] = np.where(sd > 0, (p.log_volume - mean) / sd, np.nan)
+            z = np.subtract(p.log_volume, mean, out=mean)
+            z /= sd
+            z[~(sd > 0)] = np.nan
+            ranked[f"volume_z_{n}"] = z
             yield f"volume_z_{n}", ranked[f"volume_z_{n}"]
         yield "dist_52w_high", _ratio(close, ind.rolling_max(p.high, YEAR))
         yield "dist_52w_low", _ratio(close, ind.rolling_min(p.low, YEAR))
