@@ -111,13 +111,13 @@ def _trailing_moments(
     sessions, columns = matrix.shape
     padded = new_grid((window + sessions, columns), np.nan, "float64")
     padded[window:] = matrix
-    trailing = pd.Series(padded.ravel(order="F")).shift(1).rolling(window, min_periods=min_periods)
+    rolling = pd.Series(padded.ravel(order="F")).rolling(window, min_periods=min_periods)
 
-    def unpad(values: pd.Series) -> np.ndarray:
-        return values.to_numpy().reshape(padded.shape, order="F")[window:]
+    def unpad(values: pd.Series) -> np.ndarray:  # each session reads the row before it
+        return values.to_numpy().reshape(padded.shape, order="F")[window - 1 : -1]
 
-    variance = unpad(trailing.var(ddof=0))
-    return unpad(trailing.mean()), np.sqrt(np.maximum(variance, 0.0))  # as pandas' std does
+    variance = unpad(rolling.var(ddof=0))
+    return unpad(rolling.mean()), np.sqrt(np.maximum(variance, 0.0))  # as pandas' std does
 
 
 def _trailing_windows(matrix: np.ndarray, rows: np.ndarray, cols: np.ndarray, window: int):
@@ -141,7 +141,7 @@ class _Judged:
         return (ret[self.rows, self.cols] - self.median) / self.scale
 
 
-def _judge(ret: np.ndarray, log_volume: np.ndarray, rule: OutlierRule) -> _Judged:
+def _judge(ret: np.ndarray, volume: np.ndarray, rule: OutlierRule) -> _Judged:
     """Trailing median, robust scale and volume z-score of the cells that could be outliers.
 
     Exact median/MAD for every cell would cost two rolling medians over the whole grid.
@@ -165,12 +165,12 @@ def _judge(ret: np.ndarray, log_volume: np.ndarray, rule: OutlierRule) -> _Judge
         return _Judged(rows, cols, empty, empty, empty)
     mad = np.nanmedian(np.abs(window - median[:, None]), axis=1)
     scale = np.maximum(_MAD_TO_SIGMA * mad, rule.min_scale)
-    volumes = _trailing_windows(log_volume, rows, cols, rule.window)
+    volumes = np.log1p(_trailing_windows(volume, rows, cols, rule.window))  # judged cells only
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # windows without volume
         usual = np.nanmedian(volumes, axis=1)
         spread = _MAD_TO_SIGMA * np.nanmedian(np.abs(volumes - usual[:, None]), axis=1)
-        centre = log_volume[rows, cols] - usual
+        centre = np.log1p(volume[rows, cols]) - usual
         volume_z = np.where(spread > 0, centre / np.where(spread > 0, spread, 1.0),
                             np.where(centre > 0, np.inf, 0.0))  # fmt: skip
     return _Judged(rows, cols, median, scale, volume_z)
@@ -192,7 +192,7 @@ def outliers(
     persists is extreme once, never against the day after. Runs of consecutive suspects
     need the verdict of the day before; three rounds settle runs of up to three."""
     ret = total_returns(close, dividend, cum_split, present)
-    judged = _judge(ret, np.log1p(volume), rule)
+    judged = _judge(ret, volume, rule)
     ordinary = ~(judged.volume_z > rule.volume_z)
     suspect = (np.abs(judged.z(ret)) > rule.z) & ordinary
     against, verdict = np.zeros_like(suspect), suspect  # `ret` is measured against no flags
