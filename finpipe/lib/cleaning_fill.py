@@ -14,7 +14,6 @@ real day's return is right. A split on a day without any raw row is unknown, hen
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,20 +127,15 @@ def with_fills(
     # Tickers from the grid's 500-odd names: a take from a few names instead of from every
     # row, in the typed column's dtype (the grid's ticker of a row is the row's ticker).
     names = pd.array(np.asarray(grid.tickers, dtype=object), dtype=typed["ticker"].dtype)
-    tickers = names.take(np.concatenate([grid.col, fill.cols])[order])
-
-    def taken(column: str):
-        if column == "ticker":
-            return tickers
+    columns = {"ticker": names.take(np.concatenate([grid.col, fill.cols])[order])}
+    for column in PRICE_COLUMNS:
+        if column in columns:
+            continue
         values = typed[column].array.take(source)
         if column in replaced and is_fill.any():
             values = np.asarray(values).copy()
             values[is_fill] = replaced[column]
-        return values
-
-    # numpy and Arrow gather without the GIL: two threads take the columns side by side.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        columns = dict(zip(PRICE_COLUMNS, pool.map(taken, PRICE_COLUMNS), strict=True))
+        columns[column] = values
     columns["total_return"] = np.where(
         is_fill, 0.0, np.append(ret, 0.0)[np.minimum(order, len(ret))]
     )
