@@ -30,6 +30,14 @@ def empty_features() -> pd.DataFrame:
     return frame
 
 
+def _broadcast(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A per-day or per-ticker series as a (date, ticker)-ordered float column (several
+    times faster than np.repeat or np.tile)."""
+    out = np.empty(shape)
+    out[:] = values
+    return out.reshape(-1)
+
+
 def build_features(
     prices: pd.DataFrame,
     sentiment: pd.DataFrame,
@@ -72,13 +80,12 @@ def build_features(
     for name, matrix in news_features(sentiment, p).items():
         put(name, matrix)
     per_day = {**macro_features(macro, p.dates), **calendar_features(p.dates)}
-    n_tickers = len(p.tickers)
     for name, series in per_day.items():
-        days = series[lo:hi].astype(np.float64, copy=False)
-        columns[name] = np.repeat(days, n_tickers) if flat is None else days[day]
+        days = series[lo:hi]
+        columns[name] = _broadcast(days[:, None], emitted.shape) if flat is None else days[day]
     for label, name in zip(SECTORS, SECTOR_COLUMNS, strict=True):
         member = (sectors.to_numpy() == label).astype(np.float64)
-        columns[name] = np.tile(member, hi - lo) if flat is None else member[ticker]
+        columns[name] = _broadcast(member, emitted.shape) if flat is None else member[ticker]
 
     frame = {"date": p.dates[lo:hi][day], "ticker": p.tickers[ticker]}
     return pd.DataFrame(frame | {name: columns[name] for name in FEATURE_COLUMNS}, copy=False)

@@ -27,11 +27,8 @@ def news_features(sentiment: pd.DataFrame, p: Panel) -> dict[str, np.ndarray]:
     shape = p.close.shape
     count, tone_sum = np.zeros(shape), np.zeros(shape)
     if len(sentiment):
-        # Looked up once per distinct day and ticker, not per row.
-        day_codes, days = pd.factorize(sentiment["date"], use_na_sentinel=False)
-        row = p.dates.searchsorted(pd.DatetimeIndex(days), side="left")[day_codes]
-        ticker_codes, names = pd.factorize(sentiment["ticker"], use_na_sentinel=False)
-        col = pd.Index(p.tickers).get_indexer(names)[ticker_codes]
+        row = p.dates.searchsorted(pd.DatetimeIndex(sentiment["date"]), side="left")
+        col = pd.Index(p.tickers).get_indexer(sentiment["ticker"])
         keep = (row < shape[0]) & (col >= 0)
         flat = row[keep] * shape[1] + col[keep]
         n = sentiment["headlines"].to_numpy(np.float64)[keep]

@@ -61,8 +61,9 @@ def xs_rank(x: np.ndarray) -> np.ndarray:
         position = (first + last) / 2.0
     count = (~np.isnan(x)).sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        pct = np.where(count > 1, position / (count - 1), 0.5)
-    pct[np.isnan(ranked)] = np.nan
+        pct = position / (count - 1)
+    pct[count[:, 0] <= 1] = 0.5
+    pct[idx >= count] = np.nan  # the day's NaN, sorted last
     out = np.empty_like(x)
     np.put_along_axis(out, order, pct, axis=1)
     return out

@@ -111,7 +111,8 @@ class Rolling:
             rows = np.arange(len(self._x))[:, None]
             if need >= w:
                 return w, rows < self.start + (w - 1)
-            count = np.clip(rows - self.start + 1, 0, w).astype(np.float64)
+            count = np.subtract(rows, self.start - 1, dtype=np.float64)
+            np.clip(count, 0, w, out=count)
         else:
             count = _trailing(self._count, w)
         return count, count < need
