@@ -177,8 +177,9 @@ def summarize(
     last_year = scored[scored["date"] > scored["date"].max() - pd.Timedelta(days=365)]
     model = ic_summary(daily_ic(last_year))
     days = sorted(last_year["date"].unique())
+    synthetic = settings.market_sources == "synthetic"
     oracle = float("nan")  # known only for the synthetic market
-    if settings.market_sources == "synthetic" and len(days) > 1:
+    if synthetic and len(days) > 1:
         market = build_definitions(settings).resources["market"].market()
         sessions = trading_sessions(days[0], days[-1] + pd.Timedelta(days=7))
         oracle = market.oracle_ic(sessions[1], sessions[len(days) - 1])
@@ -218,7 +219,7 @@ def summarize(
             if len(last_drift)
             else [],
             "report": str(report) if report else None,
-            "regime_shift_date": settings.regime_shift_date,
+            "regime_shift_date": settings.regime_shift_date if synthetic else None,
         },
         "validation": _validation_summary(settings),
         "backtest": _backtest_summary(instance),
@@ -285,10 +286,12 @@ def _print_summary(
         f"{champ['out_of_sample_days']} days): IC {champ['ic']:.4f}, "
         f"rank IC {champ['rank_ic']:.4f}{oracle}"
     )
+    shift = drift["regime_shift_date"]
+    planted = f"; regime shift planted on {shift}" if shift else ""
     console.print(
         f"[bold]Drift[/bold] on {drift['day']}: {drift['status']} "
-        f"({len(drift['drifted_features'])} features drifted; regime shift planted on "
-        f"{drift['regime_shift_date']})\n  report: {drift['report']}"
+        f"({len(drift['drifted_features'])} features drifted{planted})\n"
+        f"  report: {drift['report']}"
     )
     for target, val in summary["validation"].items():
         shown = ", ".join(f"{k} {v:.4f}" for k, v in val["mean_validation_rank_ic"].items())
