@@ -30,6 +30,7 @@ def news_features(sentiment: pd.DataFrame, p: Panel) -> dict[str, np.ndarray]:
         row = p.dates.searchsorted(pd.DatetimeIndex(sentiment["date"]), side="left")
         col = pd.Index(p.tickers).get_indexer(sentiment["ticker"])
         keep = (row < shape[0]) & (col >= 0)
+        keep = slice(None) if keep.all() else keep  # views instead of gathers
         flat = row[keep] * shape[1] + col[keep]
         n = sentiment["headlines"].to_numpy(np.float64)[keep]
         tone = np.nan_to_num(sentiment["tone"].to_numpy(np.float64)[keep])

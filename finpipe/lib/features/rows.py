@@ -18,8 +18,9 @@ def accumulate(ufunc: np.ufunc, x: np.ndarray, out: np.ndarray | None = None) ->
     out = np.empty_like(x) if out is None else out
     if len(x):
         out[0] = x[0]
-    for i in range(1, len(x)):
-        ufunc(out[i - 1], x[i], out=out[i])
+    rows = list(out)  # row views made once, not twice per step
+    for previous, row, value in zip(rows, rows[1:], x[1:], strict=False):
+        ufunc(previous, value, out=row)
     return out
 
 
@@ -38,6 +39,8 @@ def first_order_filter(u: np.ndarray, alpha: float, out: np.ndarray | None = Non
     `out` may be u."""
     y = np.multiply(u, alpha, out=out)
     decay = 1.0 - alpha
-    for i in range(1, len(y)):
-        y[i] += decay * y[i - 1]
+    rows, step = list(y), np.empty(y.shape[1:])
+    for previous, row in zip(rows, rows[1:], strict=False):
+        np.multiply(previous, decay, out=step)
+        row += step
     return y
