@@ -17,6 +17,7 @@ def x():
 
 @pytest.mark.parametrize("ufunc", [np.add, np.multiply, np.maximum])
 def test_accumulate_is_numpys(x, ufunc):
+    x = x / 100.0  # products stay finite
     assert np.array_equal(accumulate(ufunc, x), ufunc.accumulate(x, axis=0))
     inplace = x.copy()
     assert np.array_equal(accumulate(ufunc, inplace, out=inplace), ufunc.accumulate(x, axis=0))
