@@ -100,6 +100,7 @@ class Rolling:
         accumulate(np.add, self._sum[1:], out=self._sum[1:])
         self._x = x
         self._blocks: BlockSums | None = None
+        self._counts: dict[int, np.ndarray] = {}
         gap_free = (missing.sum(axis=0) == self.start).all()
         self._count = None if gap_free else _cumulative((~missing).astype(np.float64))
 
@@ -107,14 +108,18 @@ class Rolling:
         """Values per window (a matrix, or w when every kept window is full) and the
         mask of windows with fewer than `min_periods` values."""
         need = min_periods or w
-        if self._count is None:  # gap-free after the start: count by row number
-            rows = np.arange(len(self._x))[:, None]
-            if need >= w:
-                return w, rows < self.start + (w - 1)
-            count = np.subtract(rows, self.start - 1, dtype=np.float64)
-            np.clip(count, 0, w, out=count)
-        else:
-            count = _trailing(self._count, w)
+        if self._count is None and need >= w:  # gap-free after the start: full windows
+            return w, np.arange(len(self._x))[:, None] < self.start + (w - 1)
+        if w not in self._counts:  # a mean and a std of the same window share it
+            if self._count is None:  # count by row number
+                count = np.subtract(np.arange(len(self._x))[:, None], self.start - 1,
+                                    dtype=np.float64)  # fmt: skip
+                np.clip(count, 0, w, out=count)
+            else:
+                count = _trailing(self._count, w)
+            count.flags.writeable = False
+            self._counts[w] = count
+        count = self._counts[w]
         return count, count < need
 
     def sum(self, w: int, min_periods: int | None = None) -> np.ndarray:

@@ -57,10 +57,12 @@ def technical_features(p: Panel, sectors: np.ndarray) -> Iterator[tuple[str, np.
             ret = p.ret if h == 1 else ind.change(close, h)
             traded = _on_traded(p, ret)
             yield f"ret_{h}d", ret
-            relative = group_mean(traded, sectors)
+            means = group_mean(traded, sectors, spread=False)
+            relative = means[:, sectors]
             yield f"ret_{h}d_sector_rel", np.subtract(traded, relative, out=relative)
-            if h == 1:
-                yield "ret_1d_xs", traded - xs_mean(traded)
+            if h == 1:  # the day's market and sector returns, also the betas' regressors
+                market, sector = xs_mean(traded), means
+                yield "ret_1d_xs", traded - market
             ranked[f"ret_{h}d"] = traded
         prices = ind.Rolling(close)  # one cumulative sum for every SMA and the bands
         for n in MA_WINDOWS:
@@ -94,11 +96,9 @@ def technical_features(p: Panel, sectors: np.ndarray) -> Iterator[tuple[str, np.
             yield f"volume_z_{n}", ranked[f"volume_z_{n}"]
         yield "dist_52w_high", _ratio(close, ind.rolling_max(p.high, YEAR))
         yield "dist_52w_low", _ratio(close, ind.rolling_min(p.low, YEAR))
-        traded_ret = _on_traded(p, p.ret)
-        market = np.nan_to_num(xs_mean(traded_ret))
+        market, sector = np.nan_to_num(market), np.nan_to_num(sector)
         sum_y = returns.sum(BETA_WINDOW)
         yield f"beta_mkt_{BETA_WINDOW}", rolling_beta(daily, market, BETA_WINDOW, sum_y=sum_y)
-        sector = np.nan_to_num(group_mean(traded_ret, sectors, spread=False))
         yield f"beta_sector_{BETA_WINDOW}", rolling_beta(daily, sector, BETA_WINDOW, sectors, sum_y)
         for name in RANKED:
             yield f"xs_rank_{name}", xs_rank(_on_traded(p, ranked[name]))
