@@ -165,9 +165,10 @@ def _time_rules(
     reason = [f"open, high, low and close unchanged without volume for {n} sessions in a row"
               for n in runs[stale]]  # fmt: skip
     rejected = [reject(typed.iloc[valid[stale]], "stale", np.array(reason, dtype=object))]
+    values = {c: values[c] for c in ("close", "volume", "dividend_amount")}  # OHL no longer
     if stale.any():
         valid, grid = valid[~stale], grid.subset(~stale)
-        values = {c: values[c][~stale] for c in ("close", "volume", "dividend_amount")}
+        values = {c: v[~stale] for c, v in values.items()}
 
     close, present = grid.wide(values["close"]), grid.mask()
     dividend = grid.wide(values["dividend_amount"], fill=0.0)

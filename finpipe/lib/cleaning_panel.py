@@ -82,5 +82,6 @@ def previous_present(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     last = ffill_positions(present)
     before = new_grid(values.shape, -1, "int64")
     before[1:] = last[:-1]
-    earlier = np.take_along_axis(values, np.maximum(before, 0), axis=0)
-    return np.where(before >= 0, earlier, np.nan)
+    earlier = np.take_along_axis(values, np.maximum(before, 0, out=last), axis=0)
+    earlier[before < 0] = np.nan
+    return earlier

@@ -67,8 +67,13 @@ def total_returns(
     between two cells is the product of the splits in between."""
     level = close * cum_split  # split-free price level (in units of the first session)
     previous = previous_present(level, present if reference is None else reference)
+    ret = np.add(close, dividend, out=level)  # in place: fewer fresh grid-sized temporaries
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(present, (close + dividend) * cum_split / previous - 1.0, np.nan)
+        ret *= cum_split
+        ret /= previous
+    ret -= 1.0
+    ret[~present] = np.nan
+    return ret
 
 
 @dataclass(frozen=True)
