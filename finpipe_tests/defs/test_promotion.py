@@ -13,6 +13,7 @@ from finpipe.demo import materialize_range
 from finpipe.lib.features import next_day_target
 from finpipe.lib.lake import read_frame, write_frame
 from finpipe.lib.registry import ModelRegistry
+from finpipe.lib.targets import TARGETS
 from finpipe.settings import get_settings
 
 pytestmark = pytest.mark.slow
@@ -108,3 +109,22 @@ def test_each_version_records_its_walk_forward_in_mlflow(pipeline):
     records = instance.fetch_materializations(AssetKey("trained_model"), limit=50).records
     assert any("walk_forward_return_1d" in r.event_log_entry.asset_materialization.metadata
                for r in records)  # fmt: skip
+
+
+def test_each_target_has_its_own_registered_model(pipeline, monkeypatch, capsys):
+    settings, instance = pipeline
+    meta = _train(settings, instance, targets=list(TARGETS), n_estimators=60)
+    names = {t.model_name(settings.model_prefix): t.name for t in TARGETS.values()}
+    assert set(meta["champions"].value) == set(names)
+    for name, target in names.items():
+        versions = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, name).versions()
+        assert versions and {v.tags["target"] for v in versions} == {target}, name
+    assert "return_5d" in meta["weeks"].value and "walk_forward_direction_5d" in meta
+    monkeypatch.setenv("FINPIPE_HOME", str(settings.home))
+    get_settings.cache_clear()
+    try:
+        assert main(["model", "list", "--target", "direction_5d"]) == 0
+        assert "finpipe-direction-5d" in capsys.readouterr().out
+        assert main(["model", "list", "--target", "return_2d"]) == 2  # names the choices
+    finally:
+        get_settings.cache_clear()

@@ -8,6 +8,7 @@ from finpipe.lib.modeling import ModelParams, daily_ic, ic_summary, make_trainin
 from finpipe.lib.sentiment import daily_sentiment
 from finpipe.lib.sources import SyntheticSource
 from finpipe.lib.synthetic import MarketConfig, synthetic_market
+from finpipe.lib.targets import TARGETS
 
 
 def _features(market, start, end):
@@ -49,3 +50,33 @@ def test_prices_after_the_cutoff_do_not_change_the_training_set(market):
         make_training_set(feats, cutoff).fingerprint
         == make_training_set(changed, cutoff).fingerprint
     )
+
+
+def test_every_target_purges_its_horizon_and_ignores_prices_after_the_cutoff(market):
+    feats = _features(market, dt.date(2024, 1, 1), dt.date(2024, 6, 28))
+    cutoff = pd.Timestamp("2024-05-31")
+    changed = feats.copy()
+    changed.loc[changed["date"] > cutoff, FEATURE_COLUMNS] = 0.5  # ret_1d (the labels) too
+    sessions = sorted(feats.loc[feats["date"] <= cutoff, "date"].unique())
+    for target in TARGETS.values():
+        training = make_training_set(feats, cutoff, target)
+        # A label of horizon h needs the h sessions after its day, all by the cutoff.
+        assert training.frame["date"].max() == sessions[-1 - target.horizon], target.name
+        same = make_training_set(changed, cutoff, target)
+        assert training.fingerprint == same.fingerprint, target.name
+        params = ModelParams(n_estimators=40)
+        assert (train(training, params).get_booster().save_raw()
+                == train(same, params).get_booster().save_raw()), target.name  # fmt: skip
+
+
+def test_early_stopping_picks_the_number_of_trees_below_the_ceiling(market):
+    feats = _features(market, dt.date(2024, 1, 1), dt.date(2024, 9, 30))
+    training = make_training_set(feats, pd.Timestamp("2024-09-30"))
+    stopped = train(training, ModelParams(n_estimators=2000))
+    assert 1 <= stopped.n_estimators < 2000
+    without = train(training, ModelParams(n_estimators=30, early_stopping_rounds=0))
+    assert without.n_estimators == 30
+    direction = train(make_training_set(feats, pd.Timestamp("2024-09-30"),
+                                        TARGETS["direction_1d"]), ModelParams())  # fmt: skip
+    probabilities = direction.predict(training.frame[FEATURE_COLUMNS])
+    assert ((probabilities > 0) & (probabilities < 1)).all()
