@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 export DAGSTER_HOME ?= $(CURDIR)/.finpipe/dagster_home
 
-.PHONY: install demo demo-real test test-fast bench serve lint lock clean
+.PHONY: install demo demo-real serve-real test test-fast bench serve lint lock clean
 
 UV_VERSION := 0.9.30
 
@@ -30,6 +30,9 @@ REAL := FINPIPE_HOME=.finpipe-real DAGSTER_HOME=$(CURDIR)/.finpipe-real/dagster_
 demo-real: install  ## the demo on 12 real stocks, 2019–2021: walk-forward IC beside the baselines
 	$(REAL) $(BIN)/finpipe demo
 
+serve-real: install  ## `make serve` on what `make demo-real` materialized
+	$(REAL) $(BIN)/finpipe serve
+
 test: install  ## the full test suite (needs PostgreSQL and Redis on loopback)
 	$(BIN)/pytest -m "not bench"
 
@@ -52,4 +55,4 @@ lock: install  ## re-resolve requirements.in into requirements.lock
 	mv requirements.lock.tmp requirements.lock
 
 clean:
-	rm -rf .finpipe
+	rm -rf .finpipe .finpipe-real

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from finpipe.errors import ConfigError
 
 __all__ = ["Settings", "get_settings", "redact_url"]
 
@@ -41,10 +44,10 @@ class Settings(BaseSettings):
     model_prefix: str = Field(
         "finpipe", description="Registered models are named <prefix>-<target>, one per target."
     )
-    serving_target: str = Field(
+    serving_target: Literal["return_1d", "direction_1d"] = Field(
         "return_1d",
-        description="The target whose champion makes predictions and insights: return_1d, "
-        "return_5d, direction_1d or direction_5d.",
+        description="The target whose champion makes predictions and insights. A one-day "
+        "target: predictions are scored and backtested on the next session's return.",
     )
 
     demo_end_date: dt.date = Field(
@@ -134,5 +137,12 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read from the environment once."""
-    return Settings()
+    """The process-wide settings, read from the environment once; a bad value is a
+    ConfigError naming its variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"FINPIPE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None

@@ -28,6 +28,7 @@ __all__ = [
 
 
 MIN_EVAL_DAYS = 10  # sessions early stopping needs to score trees on
+SHORT_WINDOW_TREES = 150  # a window too short to score on gets at most this many trees
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ModelParams:
     `n_estimators` is a ceiling: the number of trees is chosen by early stopping on the
     last `early_stopping_days` sessions of the training rows (at most a quarter of them,
     after a purge of the label's horizon), then the model is refitted on all rows with that
-    many trees."""
+    many trees; `early_stopping_rounds=0` fits `n_estimators` trees."""
 
     n_estimators: int = 1000
     max_depth: int = 3
@@ -62,11 +63,12 @@ class TrainingSet:
     frame: pd.DataFrame  # date, ticker, features, target and label (no NaN label)
     start: pd.Timestamp  # first feature day
     end: pd.Timestamp  # last feature day
-    data_end: pd.Timestamp  # last day whose prices the model saw (its labels reach it)
+    data_end: pd.Timestamp  # no price after this day reached the model (an upper bound)
     target: Target = TARGETS["return_1d"]
 
     def before(self, day: pd.Timestamp, gap: int = 0) -> TrainingSet:
-        """The rows dated before `day` less the last `gap` sessions before it."""
+        """The rows dated before `day` less the last `gap` sessions before it; with a gap of
+        at least the horizon, no label reaches `day`, its `data_end`."""
         dates = pd.DatetimeIndex(self.frame["date"].unique()).sort_values()
         stop = max(int(dates.searchsorted(day)) - gap, 0)
         rows = self.frame[self.frame["date"] < dates[stop]] if stop < len(dates) else self.frame
@@ -111,9 +113,10 @@ def train(training: TrainingSet, params: ModelParams) -> xgb.XGBRegressor:
     on the last sessions, then a refit on every row uses that many."""
     frame, objective = training.frame, training.target.objective
     dates = np.sort(frame["date"].unique())
-    # A short window scores on its last quarter; under 10 sessions scores say nothing.
+    # A short window scores on its last quarter; under 10 sessions scores say nothing, and
+    # the ceiling (1000 trees) would overfit a few hundred rows.
     eval_days = min(params.early_stopping_days, len(dates) // 4)
-    trees = params.n_estimators
+    trees = min(params.n_estimators, SHORT_WINDOW_TREES)
     if params.early_stopping_rounds and eval_days >= MIN_EVAL_DAYS:
         first_eval = pd.Timestamp(dates[-eval_days])
         fit = training.before(first_eval, gap=training.target.horizon).frame

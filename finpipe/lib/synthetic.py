@@ -10,11 +10,11 @@ reversal). Because `mu` is the true expected return, its cross-sectional correla
 the realized return is the best IC any model can reach: `oracle_ic()`.
 
 The tone is never published, only seen through the news, as a vendor's feed shows it:
-the words of one to four headlines a day, each positive with probability
-sigmoid(1.5·tone), and each headline's ticker sentiment score
-(0.2·tone + N(0, 0.15), as Alpha Vantage's score, bullish above 0.35) with a relevance in
-[0.3, 1]. Even the Bayes-optimal reading of all of it recovers about 90% of the tone's
-variance, so a perfect model stays a little below `oracle_ic()`. An optional regime shift raises volatility and
+one to four headlines a day whose two tone words are each positive with probability
+sigmoid(1.5·tone), and each headline's ticker sentiment score (0.2·tone + N(0, 0.15), as
+Alpha Vantage's score, bullish above 0.35) with a relevance in [0.3, 1]. Even the
+Bayes-optimal reading of all of it recovers about 90% of the tone's variance, so a perfect
+model stays a little below `oracle_ic()`. An optional regime shift raises volatility and
 weakens the signal from a given day on, so drift detection has a ground truth.
 
 Raw prices are *unadjusted* (a split divides later prices) and carry injected faults:

@@ -60,11 +60,10 @@ def forward_returns(features: pd.DataFrame, horizon: int) -> pd.Series:
     tickers of its day; NaN when one of those sessions is missing."""
     if features.empty:
         return pd.Series(dtype="float64", index=features.index, name="target")
-    nxt = next_session_returns(features)
-    growth = np.log1p(nxt)
-    if horizon > 1:  # sum of the next h log returns: row t holds r[t+1] + … + r[t+h]
-        growth = growth.rolling(horizon, min_periods=horizon).sum().shift(-(horizon - 1))
-    fwd = np.expm1(growth)
+    fwd = next_session_returns(features)
+    if horizon > 1:  # the next h log returns summed: row t compounds r[t+1] … r[t+h]
+        growth = np.log1p(fwd).rolling(horizon, min_periods=horizon).sum()
+        fwd = np.expm1(growth.shift(-(horizon - 1)))
     fwd = fwd.sub(fwd.mean(axis=1), axis=0)
     stacked = fwd.stack(future_stack=True)
     keys = pd.MultiIndex.from_frame(features[["date", "ticker"]])

@@ -6,8 +6,8 @@ trains on everything before its block less a gap of `purge + embargo` sessions:
 - the purge is the label's horizon (at least `purge_days`): a label of horizon h spans the
   next h sessions, so the last h labels before the block would reach into it;
 - the embargo drops `embargo_days` more: features such as 20-day returns are serially
-  correlated, so the sessions right before the block resemble it more than the model will
-  ever see in production, where a week passes between training and serving.
+  correlated, so the sessions right before the block resemble it more than the sessions a
+  served model meets (it stops `validation_days` plus the horizon before its cutoff).
 Training always precedes validation. Each fold scores the model and the baselines on the
 same block.
 """

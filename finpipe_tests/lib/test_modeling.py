@@ -4,7 +4,15 @@ import pandas as pd
 
 from finpipe.lib.cleaning import clean_prices
 from finpipe.lib.features import FEATURE_COLUMNS, build_features, next_day_target
-from finpipe.lib.modeling import ModelParams, daily_ic, ic_summary, make_training_set, train
+from finpipe.lib.modeling import (
+    MIN_EVAL_DAYS,
+    SHORT_WINDOW_TREES,
+    ModelParams,
+    daily_ic,
+    ic_summary,
+    make_training_set,
+    train,
+)
 from finpipe.lib.sentiment import daily_sentiment
 from finpipe.lib.sources import SyntheticSource
 from finpipe.lib.synthetic import MarketConfig, synthetic_market
@@ -80,3 +88,10 @@ def test_early_stopping_picks_the_number_of_trees_below_the_ceiling(market):
                                         TARGETS["direction_1d"]), ModelParams())  # fmt: skip
     probabilities = direction.predict(training.frame[FEATURE_COLUMNS])
     assert ((probabilities > 0) & (probabilities < 1)).all()
+
+
+def test_a_window_too_short_to_score_on_gets_a_modest_forest(market):
+    feats = _features(market, dt.date(2024, 1, 1), dt.date(2024, 3, 15))
+    training = make_training_set(feats, pd.Timestamp("2024-02-23"))
+    assert training.frame["date"].nunique() < 4 * MIN_EVAL_DAYS  # nothing left to score on
+    assert train(training, ModelParams()).n_estimators == SHORT_WINDOW_TREES

@@ -44,3 +44,16 @@ def test_direction_label_is_whether_the_ticker_beats_the_days_mean():
 def test_an_unknown_target_names_the_choices():
     with pytest.raises(ConfigError, match="return_1d"):
         get_target("return_2d")
+
+
+def test_a_serving_target_that_is_not_one_day_is_refused_with_its_variable(monkeypatch, capsys):
+    from finpipe.cli import main
+    from finpipe.settings import get_settings
+
+    monkeypatch.setenv("FINPIPE_SERVING_TARGET", "return_5d")
+    get_settings.cache_clear()
+    try:
+        assert main(["model", "list"]) == 2
+    finally:
+        get_settings.cache_clear()
+    assert "FINPIPE_SERVING_TARGET" in capsys.readouterr().err

@@ -36,6 +36,7 @@ from finpipe.lib.explain import importance_png, top_drivers
 from finpipe.lib.features import FEATURE_COLUMNS
 from finpipe.lib.metrics import LEAK_RANK_IC, leaking_features
 from finpipe.lib.modeling import (
+    MIN_EVAL_DAYS,
     ModelParams,
     feature_importance,
     fit_with_holdout,
@@ -64,7 +65,9 @@ class TrainingConfig(Config):
     early_stopping_rounds: int = Field(
         20, ge=0, description="Stop adding trees after this many without a better score; 0: off."
     )
-    early_stopping_days: int = Field(40, ge=5, description="Last sessions scored while growing.")
+    early_stopping_days: int = Field(
+        40, ge=MIN_EVAL_DAYS, description="Last sessions scored while growing trees."
+    )
     seed: int = 7
     cv_folds: int = Field(
         3, ge=0, description="Walk-forward folds of `validation_days` sessions, scored per fold."
@@ -256,7 +259,8 @@ def predictions(
     registry: RegistryResource,
     warehouse: WarehouseResource,
 ) -> Output[pd.DataFrame]:
-    """Each ticker's predicted next-day relative return, from the champion as of that day
+    """Each ticker's prediction of the serving target (by default the next-day relative
+    return), from the champion as of that day
     (never a model whose data reaches the day), with its top three drivers (SHAP
     contributions)."""
     reg = registry.registry()

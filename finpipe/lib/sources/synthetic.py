@@ -56,8 +56,9 @@ class SyntheticSource:
 @dataclass(frozen=True)
 class SyntheticNews:
     """The synthetic market's headlines, with a ticker sentiment score and relevance per
-    headline as Alpha Vantage's NEWS_SENTIMENT gives them. Tickers outside the synthetic market have no news here (an empty answer, as a vendor
-    gives for a quiet ticker), so real price sources can run beside it offline."""
+    headline as Alpha Vantage's NEWS_SENTIMENT gives them. Tickers outside the synthetic
+    market have no news here (an empty answer, as a vendor gives for a quiet ticker), so
+    real price sources can run beside it offline."""
 
     market: SyntheticMarket
     name: str = VENDOR
