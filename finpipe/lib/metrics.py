@@ -45,14 +45,20 @@ def ic_summary(ics: pd.DataFrame) -> dict[str, float]:
 
 
 LEAK_RANK_IC = 0.5  # no honest daily feature comes near this; a label copy sits near 1
+# Fewer (ticker, day) pairs than this judge nothing: a feature still warming up, defined on
+# one or two days of 12 tickers, reaches ±0.5 by chance (sd about 1/sqrt(pairs)).
+LEAK_MIN_PAIRS = 250
 
 
 def leaking_features(
     frame: pd.DataFrame, columns: list[str], target: str = "target", limit: float = LEAK_RANK_IC
 ) -> dict[str, float]:
-    """Features whose cross-sectional rank correlation with the label, pooled over days,
-    exceeds `limit` in size: they almost surely contain the label itself."""
+    """Features whose cross-sectional rank correlation with the label, pooled over days and
+    over at least LEAK_MIN_PAIRS rows, exceeds `limit` in size: they almost surely contain
+    the label itself."""
     ranked = frame.groupby("date")[[*columns, target]].rank(pct=True)
     centered = ranked - ranked.groupby(frame["date"]).transform("mean")
     corr = centered[columns].corrwith(centered[target])
-    return {c: round(float(v), 4) for c, v in corr.items() if abs(v) > limit}
+    pairs = centered[columns].notna().mul(centered[target].notna(), axis=0).sum()
+    return {c: round(float(v), 4) for c, v in corr.items()
+            if abs(v) > limit and pairs[c] >= LEAK_MIN_PAIRS}  # fmt: skip

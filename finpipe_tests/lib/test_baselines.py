@@ -34,3 +34,15 @@ def test_a_feature_that_copies_the_label_is_caught_and_honest_ones_are_not():
         0, 0.1, len(frame)
     )
     assert list(leaking_features(frame, FEATURE_COLUMNS)) == [FEATURE_COLUMNS[7]]
+
+
+def test_a_feature_defined_on_a_day_or_two_is_not_judged_a_leak():
+    from finpipe.lib.metrics import LEAK_MIN_PAIRS, leaking_features
+
+    frame = _frame(pd.bdate_range("2024-01-01", periods=60), 4)
+    early = frame["date"] < frame["date"].unique()[-2]
+    # A long-window feature still warming up: values only on the last two days (60 pairs),
+    # where it happens to rank like the label.
+    frame[FEATURE_COLUMNS[9]] = frame["target"].where(~early)
+    assert frame[FEATURE_COLUMNS[9]].notna().sum() < LEAK_MIN_PAIRS
+    assert leaking_features(frame, FEATURE_COLUMNS) == {}
