@@ -45,7 +45,7 @@ def _ridge(train: pd.DataFrame, holdout: pd.DataFrame) -> np.ndarray:
 def _logistic(train: pd.DataFrame, holdout: pd.DataFrame) -> np.ndarray:
     model = make_pipeline(
         StandardScaler(), SimpleImputer(strategy="constant", fill_value=0.0, keep_empty_features=True),
-        LogisticRegression(C=0.01, max_iter=200),
+        LogisticRegression(C=0.01, solver="newton-cholesky", max_iter=200),  # 2 steps, not ~30
     )  # fmt: skip
     model.fit(train[FEATURE_COLUMNS], train["target"] > 0)
     return model.predict_proba(holdout[FEATURE_COLUMNS])[:, 1]  # P(beats the day's mean)
