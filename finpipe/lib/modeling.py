@@ -116,8 +116,10 @@ def train(training: TrainingSet, params: ModelParams) -> xgb.XGBRegressor:
     # A short window scores on its last quarter; under 10 sessions scores say nothing, and
     # the ceiling (1000 trees) would overfit a few hundred rows.
     eval_days = min(params.early_stopping_days, len(dates) // 4)
-    trees = min(params.n_estimators, SHORT_WINDOW_TREES)
-    if params.early_stopping_rounds and eval_days >= MIN_EVAL_DAYS:
+    trees = params.n_estimators
+    if params.early_stopping_rounds and eval_days < MIN_EVAL_DAYS:
+        trees = min(trees, SHORT_WINDOW_TREES)
+    elif params.early_stopping_rounds:
         first_eval = pd.Timestamp(dates[-eval_days])
         fit = training.before(first_eval, gap=training.target.horizon).frame
         held = frame[frame["date"] >= first_eval]

@@ -82,8 +82,8 @@ def test_early_stopping_picks_the_number_of_trees_below_the_ceiling(market):
     training = make_training_set(feats, pd.Timestamp("2024-09-30"))
     stopped = train(training, ModelParams(n_estimators=2000))
     assert 1 <= stopped.n_estimators < 2000
-    without = train(training, ModelParams(n_estimators=30, early_stopping_rounds=0))
-    assert without.n_estimators == 30
+    without = train(training, ModelParams(n_estimators=200, early_stopping_rounds=0))
+    assert without.n_estimators == 200  # no cap without early stopping
     direction = train(make_training_set(feats, pd.Timestamp("2024-09-30"),
                                         TARGETS["direction_1d"]), ModelParams())  # fmt: skip
     probabilities = direction.predict(training.frame[FEATURE_COLUMNS])
