@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from finpipe.errors import ConfigError
-from finpipe.lib.features import next_session_returns
+from finpipe.lib.features import forward_returns
 
 __all__ = ["TARGETS", "Target", "get_target", "with_target"]
 
@@ -53,21 +52,6 @@ def get_target(name: str) -> Target:
         return TARGETS[name]
     except KeyError:
         raise ConfigError(f"unknown target {name!r}; choose one of {sorted(TARGETS)}") from None
-
-
-def forward_returns(features: pd.DataFrame, horizon: int) -> pd.Series:
-    """Each row's compounded return over the next `horizon` sessions, demeaned across the
-    tickers of its day; NaN when one of those sessions is missing."""
-    if features.empty:
-        return pd.Series(dtype="float64", index=features.index, name="target")
-    fwd = next_session_returns(features)
-    if horizon > 1:  # the next h log returns summed: row t compounds r[t+1] … r[t+h]
-        growth = np.log1p(fwd).rolling(horizon, min_periods=horizon).sum()
-        fwd = np.expm1(growth.shift(-(horizon - 1)))
-    fwd = fwd.sub(fwd.mean(axis=1), axis=0)
-    stacked = fwd.stack(future_stack=True)
-    keys = pd.MultiIndex.from_frame(features[["date", "ticker"]])
-    return pd.Series(stacked.reindex(keys).to_numpy(), index=features.index, name="target")
 
 
 def with_target(features: pd.DataFrame, target: Target) -> pd.DataFrame:

@@ -118,23 +118,22 @@ def _train_week(
     if days < config.min_training_days:
         return _Trained({**head, "status": f"skipped: {days} sessions"})
     params = config.params()
+    leaks = leaking_features(training.frame, FEATURE_COLUMNS)
+    if leaks:  # never register a model that was handed the answer
+        return _Trained({**head, "status": f"refused: label leak {leaks}"}, leaks)
+    fingerprint = f"{training.fingerprint}-{params.fingerprint}"
+    existing = reg.find(partition=week, fingerprint=fingerprint)
+    if existing is not None:
+        return _Trained({**head, "version": existing.version, "status": "unchanged"})
+    fitted = fit_with_holdout(training, params, config.validation_days)
     tags = {
         "partition": week,
         "target": target.name,
         "train_start": training.start.date().isoformat(),
-        "train_end": training.end.date().isoformat(),
-        "data_end": training.data_end.date().isoformat(),
-        "fingerprint": f"{training.fingerprint}-{params.fingerprint}",
+        "train_end": fitted.train_end.date().isoformat(),
+        "data_end": fitted.data_end.date().isoformat(),
+        "fingerprint": fingerprint,
     }
-    leaks = leaking_features(training.frame, FEATURE_COLUMNS)
-    if leaks:  # never register a model that was handed the answer
-        return _Trained({**head, "status": f"refused: label leak {leaks}"}, leaks)
-    existing = reg.find(partition=week, fingerprint=tags["fingerprint"])
-    if existing is not None:
-        return _Trained({**head, "version": existing.version, "status": "unchanged"})
-    fitted = fit_with_holdout(training, params, config.validation_days)
-    tags["train_end"] = fitted.train_end.date().isoformat()
-    tags["data_end"] = fitted.data_end.date().isoformat()
     importance = feature_importance(fitted.model)
     folds = walk_forward(training, params, config.cv_folds, config.validation_days,
                          config.purge_days, config.embargo_days)  # fmt: skip

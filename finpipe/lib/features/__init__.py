@@ -8,6 +8,7 @@ meaning and lookback; docs/features.md explains the method and its limits.
 from finpipe.lib.features.build import (
     build_features,
     empty_features,
+    forward_returns,
     next_day_target,
     next_session_returns,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "build_features",
     "next_session_returns",
     "empty_features",
+    "forward_returns",
     "next_day_target",
     "registry_frame",
     "registry_markdown",

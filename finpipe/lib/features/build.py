@@ -19,7 +19,13 @@ from finpipe.lib.features.panel import load_panel
 from finpipe.lib.features.registry import FEATURE_COLUMNS, SECTOR_COLUMNS, SECTORS
 from finpipe.lib.features.technical import technical_features
 
-__all__ = ["build_features", "empty_features", "next_day_target"]
+__all__ = [
+    "build_features",
+    "empty_features",
+    "forward_returns",
+    "next_day_target",
+    "next_session_returns",
+]
 
 
 def empty_features() -> pd.DataFrame:
@@ -100,16 +106,25 @@ def next_session_returns(features: pd.DataFrame) -> pd.DataFrame:
     return ret.shift(-1)
 
 
-def next_day_target(features: pd.DataFrame) -> pd.Series:
-    """The label: each ticker's next-session return, demeaned across tickers that day.
+def forward_returns(features: pd.DataFrame, horizon: int = 1) -> pd.Series:
+    """Each row's compounded return over the next `horizon` sessions, demeaned across the
+    tickers of its day.
 
-    NaN where the next session is not in `features` (so the last day of a training
-    window never sees a price from beyond the window's cut-off).
+    NaN where one of those sessions is not in `features` (so the last days of a training
+    window never see a price from beyond the window's cut-off).
     """
     if features.empty:
         return pd.Series(dtype="float64", index=features.index, name="target")
-    nxt = next_session_returns(features)
-    nxt = nxt.sub(nxt.mean(axis=1), axis=0)
-    target = nxt.stack(future_stack=True).rename("target")
+    fwd = next_session_returns(features)
+    if horizon > 1:  # the next h log returns summed: row t compounds r[t+1] … r[t+h]
+        growth = np.log1p(fwd).rolling(horizon, min_periods=horizon).sum()
+        fwd = np.expm1(growth.shift(-(horizon - 1)))
+    fwd = fwd.sub(fwd.mean(axis=1), axis=0)
+    target = fwd.stack(future_stack=True).rename("target")
     keys = pd.MultiIndex.from_frame(features[["date", "ticker"]])
     return pd.Series(target.reindex(keys).to_numpy(), index=features.index, name="target")
+
+
+def next_day_target(features: pd.DataFrame) -> pd.Series:
+    """The next-day label: each ticker's next-session return, demeaned across tickers."""
+    return forward_returns(features, 1)
