@@ -99,10 +99,9 @@ def _model(args: argparse.Namespace) -> int:
     settings = get_settings()
     name = get_target(args.target or settings.serving_target).model_name(settings.model_prefix)
     reg = ModelRegistry(settings.mlflow_uri, settings.mlflow_artifacts, name)
-    versions = reg.versions()
     serves_from = pd.Timestamp(args.serves_from or dt.date.today())
     if args.action == "promote":
-        if args.version not in {v.version for v in versions}:
+        if args.version not in {v.version for v in reg.versions()}:
             raise ConfigError(f"model {reg.name} has no version {args.version!r}")
         reg.promote(args.version, serves_from)
     elif args.action == "rollback":

@@ -55,7 +55,13 @@ def session_of(published_at: pd.Series) -> pd.Series:
     closes = _closes()
     position = closes.searchsorted(pd.DatetimeIndex(pd.to_datetime(published_at)), side="left")
     position = np.minimum(position, len(closes) - 1)
-    return pd.Series(closes.normalize()[position], index=published_at.index, name="date")
+    return pd.Series(_close_days()[position], index=published_at.index, name="date")
+
+
+@lru_cache(maxsize=1)
+def _close_days() -> pd.DatetimeIndex:
+    """The day of every session's close (aligned with `_closes`)."""
+    return _closes().normalize()
 
 
 @lru_cache(maxsize=1)

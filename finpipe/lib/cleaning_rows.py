@@ -23,6 +23,7 @@ __all__ = [
     "coerce_types",
     "reject",
     "schema_failures",
+    "split_undated",
 ]
 
 # The raw price contract as cleaning reads it; `vendor_symbol` is filled from `ticker`
@@ -46,6 +47,16 @@ def _as_datetime(column: pd.Series) -> pd.Series:
         return column if column.dtype == "datetime64[ns]" else column.astype("datetime64[ns]")
     parsed = pd.to_datetime(column, errors="coerce", format="mixed", utc=True)
     return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def split_undated(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows with a readable date, the others rejected with rule `undated`): a row without
+    a date belongs to no partition."""
+    readable = _as_datetime(frame["date"]).notna().to_numpy()
+    undated = frame[~readable]
+    reasons = np.array([f"date {value!r} is missing or does not parse"
+                        for value in undated["date"]], dtype=object)  # fmt: skip
+    return frame[readable], reject(undated, "undated", reasons)
 
 
 def _as_string(column: pd.Series) -> pd.Series:

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -19,7 +18,7 @@ from finpipe.defs.partitions import DAILY, closed_days, partition_dates
 from finpipe.defs.resources import MarketResource, WarehouseResource
 from finpipe.errors import SourceError
 from finpipe.lib.calendar import news_window, session_of
-from finpipe.lib.cleaning_rows import reject
+from finpipe.lib.cleaning_rows import split_undated
 from finpipe.lib.corporate_actions import CORPORATE_ACTIONS_KEY, corporate_actions
 from finpipe.lib.sources import NEWS_COLUMNS
 from finpipe.lib.vendor_check import CLOSE_TOLERANCE, close_disagreements
@@ -106,13 +105,11 @@ def raw_prices(
 def _quarantine_undated(
     context: AssetExecutionContext, warehouse: WarehouseResource, frame: pd.DataFrame
 ) -> pd.DataFrame:
-    """Rows without a readable date belong to no partition: quarantined here, with the
-    value, so no later run reads them again through its lookback."""
-    dates = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
-    undated = frame[dates.isna()]
-    reasons = [f"date {value!r} is missing or does not parse" for value in undated["date"]]
+    """Rows without a readable date belong to no partition: quarantined here, so no later
+    run reads them again through its lookback."""
+    dated, undated = split_undated(frame)
     rows = quarantine_records(
-        reject(undated, "undated", np.array(reasons, dtype=object)),
+        undated,
         asset="raw_prices",
         partitions=[context.partition_keys[0]] * len(undated),
         run_id=context.run_id,
@@ -120,7 +117,7 @@ def _quarantine_undated(
     warehouse.get().replace_partitions(
         quarantine, asset="raw_prices", partitions=context.partition_keys, rows=rows
     )
-    return frame[dates.notna()]
+    return dated
 
 
 def _cross_vendor_check(

@@ -19,7 +19,6 @@ import httpx
 import pandas as pd
 
 from finpipe.errors import SourceError, UnknownTickerError
-from finpipe.lib.sources.base import RAW_PRICE_COLUMNS
 from finpipe.lib.sources.csv_dir import constituents
 from finpipe.lib.sources.frames import now_utc, served_per_ticker
 from finpipe.lib.sources.http import RateLimit, VendorClient
@@ -119,4 +118,4 @@ class AlphaVantageSource:
                 ticker=symbol, vendor=self.name, vendor_symbol=symbol, fetched_at=fetched_at
             )
 
-        return served_per_ticker(tickers, one, self.name)[RAW_PRICE_COLUMNS]
+        return served_per_ticker(tickers, one, self.name)

@@ -120,7 +120,7 @@ class _CsvDirectory:
 
 
 def _in_range(part: pa.Table | pd.DataFrame, start: np.datetime64, end: np.datetime64):
-    """The rows of [start, end] and the undated ones (cleaning quarantines them), by date
+    """The rows of [start, end] and the undated ones (`raw_prices` quarantines them), by date
     (undated last). numpy on a file's few thousand dates costs less than Arrow kernel calls."""
     dates = part["date"].to_numpy()
     rows = np.flatnonzero(((dates >= start) & (dates <= end)) | np.isnat(dates))

@@ -17,6 +17,7 @@ __all__ = [
     "PRICE_DTYPES",
     "conform",
     "now_utc",
+    "served_per_ticker",
     "stable_id",
     "utc_naive",
     "unadjust_splits",
