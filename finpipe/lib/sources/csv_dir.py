@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from finpipe.errors import SourceError, UnknownTickerError
@@ -100,55 +99,65 @@ class _CsvDirectory:
             served = self.prices(present, start, end) if present else None
             raise UnknownTickerError(f"no file for {missing[:10]} in {self.root}", missing, served)
         paths = [self._path(t) for t in tickers]
+        lo, hi = np.datetime64(start, "ns"), np.datetime64(end, "ns")
 
-        def load(path: Path) -> pa.Table | pd.DataFrame:
-            return _in_range(self._load(path), np.datetime64(start, "ns"), np.datetime64(end, "ns"))
+        def load(path: Path) -> tuple[pa.Table | pd.DataFrame, np.ndarray]:
+            part = self._load(path)
+            return part, _rows_in_range(_values(part, "date"), lo, hi)
 
         # Parsing releases the GIL (pyarrow), so a few threads overlap file reads.
         with ThreadPoolExecutor(max_workers=4) as pool:
             loaded = list(pool.map(load, paths))
-        owner = pa.array(np.repeat(np.arange(len(paths), dtype="int32"), [len(f) for f in loaded]))
+        rows = [r for _, r in loaded]
+        owner = pa.array(np.repeat(np.arange(len(paths), dtype="int32"), [len(r) for r in rows]))
         seconds = np.floor([p.stat().st_mtime for p in paths]).astype("int64") * 10**9
-        names = pa.array(list(tickers), pa.large_string()).take(owner)
-        provenance = {
-            "ticker": names,
-            "vendor": pa.repeat(pa.scalar(self.name, pa.large_string()), len(owner)),  # type: ignore[attr-defined]
-            "vendor_symbol": names,
-            "fetched_at": pa.array(seconds, pa.timestamp("ns")).take(owner),
+        names = _text(pa.array(list(tickers), pa.large_string()).take(owner))
+        columns = {
+            c: _gather([_values(part, c) for part, _ in loaded], rows) for c in _FILE_COLUMNS
         }
-        return _frame(loaded, provenance)
+        columns |= {
+            "ticker": names,
+            "vendor": _text(pa.repeat(pa.scalar(self.name, pa.large_string()), len(owner))),  # type: ignore[attr-defined]
+            "vendor_symbol": names,
+            "fetched_at": seconds.astype("datetime64[ns]")[owner.to_numpy()],
+        }
+        return pd.DataFrame({c: columns[c] for c in RAW_PRICE_COLUMNS}, copy=False)
 
 
-def _in_range(part: pa.Table | pd.DataFrame, start: np.datetime64, end: np.datetime64):
-    """The rows of [start, end] and the undated ones (`raw_prices` quarantines them), by date
-    (undated last). numpy on a file's few thousand dates costs less than Arrow kernel calls."""
-    dates = part["date"].to_numpy()
+_FILE_COLUMNS = ["date", *RAW_PRICE_COLUMNS[2:9]]  # date, open … split_coefficient
+
+
+def _values(part: pa.Table | pd.DataFrame, column: str) -> np.ndarray:
+    """A column of a loaded file as numpy (no copy for a typed column without nulls)."""
+    if isinstance(part, pa.Table):
+        return part.column(column).to_numpy()
+    return part[column].to_numpy()
+
+
+def _rows_in_range(dates: np.ndarray, start: np.datetime64, end: np.datetime64) -> np.ndarray:
+    """Positions of the rows of [start, end] and of the undated ones (`raw_prices` quarantines
+    them), by date, undated last. numpy on a file's few thousand dates costs less than Arrow
+    kernel calls."""
     rows = np.flatnonzero(((dates >= start) & (dates <= end)) | np.isnat(dates))
-    rows = rows[np.argsort(dates[rows], kind="stable")]  # NaT sorts last
-    return part.take(rows) if isinstance(part, pa.Table) else part.iloc[rows]
+    return rows[np.argsort(dates[rows], kind="stable")]  # NaT sorts last
 
 
-def _frame(loaded: list[pa.Table | pd.DataFrame], provenance: dict[str, pa.Array]) -> pd.DataFrame:
-    """All files end to end with their provenance, in `RAW_PRICE_COLUMNS`: straight from the
-    typed Arrow tables, or through pandas when a file needed the tolerant path. Strings are
-    Arrow-backed (`string[pyarrow]`), which cleaning and its schema check without copies."""
-    if all(isinstance(part, pa.Table) for part in loaded):
-        table = pa.concat_tables(loaded)
-        for name, values in provenance.items():
-            table = table.append_column(name, values)
-        return table.select(RAW_PRICE_COLUMNS).to_pandas(types_mapper=_STRINGS.get)
-    parts = [p.to_pandas() if isinstance(p, pa.Table) else p for p in loaded]
-    frame = pd.concat(parts, ignore_index=True)
-    columns = {name: frame[name] for name in frame.columns}
-    columns |= {name: _pandas(values) for name, values in provenance.items()}
-    return pd.DataFrame({c: columns[c] for c in RAW_PRICE_COLUMNS})
+def _gather(parts: list[np.ndarray], rows: list[np.ndarray]) -> np.ndarray:
+    """The selected rows of every file, end to end, written straight into one array: no
+    per-file copy and no second pass to concatenate (a column is object when a file took the
+    tolerant path and kept its text)."""
+    out = np.empty(sum(len(r) for r in rows), dtype=np.result_type(*parts))
+    at = 0
+    for values, selected in zip(parts, rows, strict=True):
+        out[at : at + len(selected)] = values[selected]
+        at += len(selected)
+    return out
 
 
-_STRINGS = {pa.large_string(): pd.StringDtype("pyarrow"), pa.string(): pd.StringDtype("pyarrow")}
-
-
-def _pandas(values: pa.Array) -> pd.Series:
-    return pd.Series(values.to_pandas(types_mapper=_STRINGS.get))
+def _text(values: pa.Array) -> pd.arrays.ArrowStringArray:
+    """Arrow-backed strings (`string[pyarrow]`), which cleaning and its schema check without
+    copies."""
+    return pd.arrays.ArrowStringArray(values)
 
 
 @dataclass(frozen=True)
@@ -164,14 +173,13 @@ class AlphaVantageCsvDirectory(_CsvDirectory):
             frame = frame.rename(columns={"timestamp": "date"})
             frame["date"] = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
             return frame[["date", *_AV_NUMBERS]]
-        dates = pc.strptime(table["timestamp"], format="%Y-%m-%d", unit="ns", error_is_null=True)
-        return table.drop_columns(["timestamp"]).add_column(0, "date", dates)
+        return table.rename_columns(["date" if c == "timestamp" else c for c in table.column_names])
 
 
 _AV_NUMBERS = RAW_PRICE_COLUMNS[2:9]  # open … split_coefficient
 _ONE_THREAD = pacsv.ReadOptions(use_threads=False)
 _AV_TYPES = pacsv.ConvertOptions(
-    column_types={"timestamp": pa.string(), **dict.fromkeys(_AV_NUMBERS, pa.float64())},
+    column_types={"timestamp": pa.timestamp("ns"), **dict.fromkeys(_AV_NUMBERS, pa.float64())},
     include_columns=["timestamp", *_AV_NUMBERS],
 )
 
