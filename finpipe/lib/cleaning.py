@@ -121,8 +121,9 @@ def clean_prices(
     # Duplicates among valid rows only: an invalid first copy must not cost the day. With
     # rows by ticker then date, as sources deliver them, copies follow their first row.
     key = (col.astype("int64") * len(sessions) + row)[ok]
+    ordered = bool(np.all(key[1:] >= key[:-1]))  # once copies go: the `Panel`'s `ordered`
     dup = np.zeros(len(typed), dtype=bool)
-    if np.all(key[1:] >= key[:-1]):
+    if ordered:
         dup[ok] = np.concatenate([[False], key[1:] == key[:-1]])[: len(key)]
     else:
         dup[ok] = pd.Series(key).duplicated(keep="first").to_numpy()
@@ -133,7 +134,7 @@ def clean_prices(
     split = _split_matrix(typed, row, col, ok, (len(sessions), len(tickers)))
     cum_split = np.cumprod(split, axis=0)
     valid = np.flatnonzero(ok)
-    grid = Panel(sessions, tickers, row[valid], col[valid])
+    grid = Panel(sessions, tickers, row[valid], col[valid], ordered)
     kept, grid, ret, time_rejected = _time_rules(typed, valid, grid, cum_split, rules)
     rejected = _own(pd.concat([r for r in [*rejected, *time_rejected] if len(r)] or rejected[:1]),
                     begin)  # fmt: skip

@@ -129,15 +129,12 @@ def with_fills(
     names = pd.array(np.asarray(grid.tickers, dtype=object), dtype=typed["ticker"].dtype)
     columns = {"ticker": names.take(np.concatenate([grid.col, fill.cols])[order])}
     for column in PRICE_COLUMNS:
-        if column in columns:
-            continue
-        values = typed[column].array.take(source)
-        if column in replaced and is_fill.any():
-            values = np.asarray(values).copy()
-            values[is_fill] = replaced[column]
-        columns[column] = values
-    columns["total_return"] = np.where(
-        is_fill, 0.0, np.append(ret, 0.0)[np.minimum(order, len(ret))]
-    )
+        if column in replaced:  # numbers and dates: a numpy take, fill rows written over
+            columns[column] = typed[column].to_numpy().take(source)
+            if is_fill.any():
+                columns[column][is_fill] = replaced[column]
+        elif column != "ticker":
+            columns[column] = typed[column].array.take(source)
+    columns["total_return"] = np.concatenate([ret, np.zeros(len(fill.rows))])[order]
     columns["filled"] = is_fill
     return pd.DataFrame(columns, copy=False)

@@ -24,12 +24,16 @@ def new_grid(shape: tuple[int, int], fill: float | int | bool, dtype: str | type
 
 @dataclass(frozen=True)
 class Panel:
-    """Grid positions of the rows of a long frame: `row` indexes `sessions`, `col` `tickers`."""
+    """Grid positions of the rows of a long frame: `row` indexes `sessions`, `col` `tickers`.
+    `ordered`: the rows come ticker by ticker, sessions ascending, one per cell (as sources
+    deliver them), so a ticker's previous row is the row before; the rules then take paths
+    that need no grid."""
 
     sessions: pd.DatetimeIndex
     tickers: pd.Index
     row: np.ndarray
     col: np.ndarray
+    ordered: bool = False
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -37,7 +41,8 @@ class Panel:
 
     def subset(self, selected: np.ndarray) -> Panel:
         """The panel of the selected rows (a boolean mask over the long frame)."""
-        return Panel(self.sessions, self.tickers, self.row[selected], self.col[selected])
+        return Panel(self.sessions, self.tickers, self.row[selected], self.col[selected],
+                     self.ordered)  # fmt: skip
 
     def wide(self, values: np.ndarray | pd.Series, fill: float = np.nan) -> np.ndarray:
         """A session × ticker float matrix of `values` (one per row), `fill` elsewhere."""
@@ -55,10 +60,10 @@ class Panel:
     def previous_rows(self) -> np.ndarray:
         """For each row, the index of the same ticker's row on the latest earlier session
         (-1 for a ticker's first row)."""
-        key = self.col.astype("int64") * len(self.sessions) + self.row
-        if np.all(key[1:] > key[:-1]):  # by ticker then session, as sources deliver rows
-            after = self.col[1:] == self.col[:-1]
-            return np.concatenate([[-1], np.where(after, np.arange(len(key) - 1), -1)])[: len(key)]
+        if self.ordered:
+            previous = np.arange(-1, len(self.row) - 1)
+            previous[1:][self.col[1:] != self.col[:-1]] = -1
+            return previous[: len(self.row)]
         index = new_grid(self.shape, -1, "int64")
         index[self.row, self.col] = np.arange(len(self.row))
         last = ffill_positions(index >= 0)

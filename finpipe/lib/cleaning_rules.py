@@ -32,21 +32,19 @@ def stale_rows(prices: Mapping[str, np.ndarray], panel: Panel) -> np.ndarray:
     A row is stale from some count on (`CleaningRules.stale_repeats`): the first repeats
     cannot be told from a quiet day yet, and a later day must not change an earlier verdict.
     """
-    previous = panel.previous_rows()
-    same = previous >= 0
-    # Rows by ticker then session (as sources deliver them): the previous row is the row
-    # before, so comparisons need no gather and runs are runs along the array.
-    sequential = np.all(~same | (previous == np.arange(len(previous)) - 1))
-    for column in ("open", "high", "low", "close"):
-        values = prices[column]
-        if sequential:
-            same[1:] &= values[:-1] == values[1:]
-        else:
-            same &= values[previous] == values
-    repeat = same & ~(prices["volume"] > 0)  # zero or NaN
-    if sequential:
+    if panel.ordered:  # runs are runs along the arrays: compare each row with the one before
+        same = np.zeros(len(panel.row), dtype=bool)
+        same[1:] = panel.col[1:] == panel.col[:-1]
+        for column in ("open", "high", "low", "close"):
+            same[1:] &= prices[column][1:] == prices[column][:-1]
+        repeat = same & ~(prices["volume"] > 0)  # zero or NaN
         count = np.cumsum(repeat)
         return np.where(repeat, count - np.maximum.accumulate(np.where(repeat, 0, count)), 0)
+    previous = panel.previous_rows()
+    same = previous >= 0
+    for column in ("open", "high", "low", "close"):
+        same &= prices[column][previous] == prices[column]
+    repeat = same & ~(prices["volume"] > 0)
     # Run length of repeats per ticker: repeats so far minus repeats at the last non-repeat.
     repeats = np.cumsum(panel.wide(repeat.astype("float64"), fill=0.0), axis=0)
     reset = ffill_positions(panel.mask(~repeat))

@@ -237,10 +237,11 @@ def test_stale_prices_are_quarantined_from_the_third_unchanged_session(market):
     assert clean_prices(raw, market.tickers).rejected.empty
 
 
-def test_stale_rows_counts_repeats_per_ticker_across_missing_days():
+@pytest.mark.parametrize("ordered", [True, False])  # the fast path and the general one
+def test_stale_rows_counts_repeats_per_ticker_across_missing_days(ordered):
     sessions = pd.DatetimeIndex(pd.bdate_range("2024-01-02", periods=6))
     grid = Panel(sessions, pd.Index(["A", "B"]), np.array([0, 1, 2, 4, 5, 0, 1]),
-                 np.array([0, 0, 0, 0, 0, 1, 1]))  # fmt: skip
+                 np.array([0, 0, 0, 0, 0, 1, 1]), ordered)  # fmt: skip
     flat = np.array([5.0, 5, 5, 5, 5, 7, 7])
     prices = {"open": flat, "high": flat, "low": flat, "close": flat,
               "volume": np.array([9.0, 0, 0, 0, 0, 0, 3])}  # fmt: skip
