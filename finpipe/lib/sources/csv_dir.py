@@ -7,9 +7,9 @@
 
 Rows whose values do not parse are kept: cleaning quarantines them with a reason (a bad
 number with its value; a date that does not parse arrives as NaT, and `raw_prices`
-quarantines such rows). A file
-that cannot be read or lacks a column is a `SourceError`, so the chain can fail over.
-Sectors come from the S&P 500 constituents reference shipped with finpipe.
+quarantines such rows). A file that cannot be read or lacks a column is a `SourceError`,
+so the chain can fail over. Sectors come from the S&P 500 constituents reference shipped
+with finpipe.
 """
 
 from __future__ import annotations
@@ -124,7 +124,8 @@ class _CsvDirectory:
         return pd.DataFrame({c: columns[c] for c in RAW_PRICE_COLUMNS}, copy=False)
 
 
-_FILE_COLUMNS = ["date", *RAW_PRICE_COLUMNS[2:9]]  # date, open … split_coefficient
+_NUMBERS = RAW_PRICE_COLUMNS[2:9]  # open … split_coefficient, in every layout
+_FILE_COLUMNS = ["date", *_NUMBERS]  # what `_load` returns
 
 
 def _values(part: pa.Table | pd.DataFrame, column: str) -> np.ndarray:
@@ -169,18 +170,17 @@ class AlphaVantageCsvDirectory(_CsvDirectory):
             table = pacsv.read_csv(path, read_options=_ONE_THREAD, convert_options=_AV_TYPES)
         except (pa.ArrowInvalid, OSError):  # a bad cell or column: the tolerant path says which
             frame = _read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-            _require(frame, ["timestamp", *_AV_NUMBERS], path)
+            _require(frame, ["timestamp", *_NUMBERS], path)
             frame = frame.rename(columns={"timestamp": "date"})
             frame["date"] = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
-            return frame[["date", *_AV_NUMBERS]]
+            return frame[["date", *_NUMBERS]]
         return table.rename_columns(["date" if c == "timestamp" else c for c in table.column_names])
 
 
-_AV_NUMBERS = RAW_PRICE_COLUMNS[2:9]  # open … split_coefficient
 _ONE_THREAD = pacsv.ReadOptions(use_threads=False)
 _AV_TYPES = pacsv.ConvertOptions(
-    column_types={"timestamp": pa.timestamp("ns"), **dict.fromkeys(_AV_NUMBERS, pa.float64())},
-    include_columns=["timestamp", *_AV_NUMBERS],
+    column_types={"timestamp": pa.timestamp("ns"), **dict.fromkeys(_NUMBERS, pa.float64())},
+    include_columns=["timestamp", *_NUMBERS],
 )
 
 _OHLCV = {"Date": "date", "Open": "open", "High": "high", "Low": "low", "Close": "close",
