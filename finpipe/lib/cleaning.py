@@ -121,7 +121,7 @@ def clean_prices(
     # Duplicates among valid rows only: an invalid first copy must not cost the day. With
     # rows by ticker then date, as sources deliver them, copies follow their first row.
     key = (col.astype("int64") * len(sessions) + row)[ok]
-    ordered = bool(np.all(key[1:] >= key[:-1]))  # once copies go: the `Panel`'s `ordered`
+    ordered = bool(np.all(key[1:] >= key[:-1]))  # without the copies: `Panel.ordered`
     dup = np.zeros(len(typed), dtype=bool)
     if ordered:
         dup[ok] = np.concatenate([[False], key[1:] == key[:-1]])[: len(key)]

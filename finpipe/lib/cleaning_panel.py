@@ -60,10 +60,6 @@ class Panel:
     def previous_rows(self) -> np.ndarray:
         """For each row, the index of the same ticker's row on the latest earlier session
         (-1 for a ticker's first row)."""
-        if self.ordered:
-            previous = np.arange(-1, len(self.row) - 1)
-            previous[1:][self.col[1:] != self.col[:-1]] = -1
-            return previous[: len(self.row)]
         index = new_grid(self.shape, -1, "int64")
         index[self.row, self.col] = np.arange(len(self.row))
         last = ffill_positions(index >= 0)
