@@ -4,7 +4,7 @@ Cleaning and features allocate dozens of grid-sized numpy arrays (10-100 MB) per
 free them soon after. By default glibc serves arrays that large from fresh mappings, or
 from a heap it trims on every large free, so each new array is faulted in page by page
 again; on the 2-core VM finpipe is developed on, those faults were half of cleaning's time
-(`make bench`, `ingest_clean`: cleaning 0.85-1.27 s, 0.53-0.70 s with this). Keeping freed
+(`ingest_clean`'s 1.26M rows: cleaning 0.85-1.27 s, 0.53-0.70 s with this). Keeping freed
 memory in the heap for the next array is what jemalloc and mimalloc (pyarrow's allocator)
 do by default. The cost: a process keeps its peak heap until it exits, as Dagster's run
 and step processes soon do.

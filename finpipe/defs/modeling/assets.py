@@ -259,9 +259,8 @@ def predictions(
     warehouse: WarehouseResource,
 ) -> Output[pd.DataFrame]:
     """Each ticker's prediction of the serving target (by default the next-day relative
-    return), from the champion as of that day
-    (never a model whose data reaches the day), with its top three drivers (SHAP
-    contributions)."""
+    return), from the champion as of that day (never a model whose data reaches the day),
+    with its top three drivers (SHAP contributions)."""
     reg = registry.registry()
     versions = reg.versions()
     parts, missing = [], []

@@ -109,17 +109,19 @@ class _CsvDirectory:
         with ThreadPoolExecutor(max_workers=4) as pool:
             loaded = list(pool.map(load, paths))
         rows = [r for _, r in loaded]
-        owner = pa.array(np.repeat(np.arange(len(paths), dtype="int32"), [len(r) for r in rows]))
+        owner = np.repeat(np.arange(len(paths)), [len(r) for r in rows])  # each row's file
         seconds = np.floor([p.stat().st_mtime for p in paths]).astype("int64") * 10**9
-        names = _text(pa.array(list(tickers), pa.large_string()).take(owner))
+        # Arrow-backed strings (`string[pyarrow]`): cleaning and its schema read them as is.
+        names = pd.arrays.ArrowStringArray(pa.array(list(tickers), pa.large_string()).take(owner))
+        vendor = pa.repeat(pa.scalar(self.name, pa.large_string()), len(owner))  # type: ignore[attr-defined]
         columns = {
             c: _gather([_values(part, c) for part, _ in loaded], rows) for c in _FILE_COLUMNS
         }
         columns |= {
             "ticker": names,
-            "vendor": _text(pa.repeat(pa.scalar(self.name, pa.large_string()), len(owner))),  # type: ignore[attr-defined]
+            "vendor": pd.arrays.ArrowStringArray(vendor),
             "vendor_symbol": names,
-            "fetched_at": seconds.astype("datetime64[ns]")[owner.to_numpy()],
+            "fetched_at": seconds.astype("datetime64[ns]")[owner],
         }
         return pd.DataFrame({c: columns[c] for c in RAW_PRICE_COLUMNS}, copy=False)
 
@@ -153,12 +155,6 @@ def _gather(parts: list[np.ndarray], rows: list[np.ndarray]) -> np.ndarray:
         out[at : at + len(selected)] = values[selected]
         at += len(selected)
     return out
-
-
-def _text(values: pa.Array) -> pd.arrays.ArrowStringArray:
-    """Arrow-backed strings (`string[pyarrow]`), which cleaning and its schema check without
-    copies."""
-    return pd.arrays.ArrowStringArray(values)
 
 
 @dataclass(frozen=True)
